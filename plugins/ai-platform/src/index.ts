@@ -1,0 +1,1 @@
+export { aiPlatformPlugin as default } from './plugin';
