@@ -26,27 +26,51 @@ install_local_node() {
   esac
   local pkg="node-linux-$arch@$NODE_MAJOR"
   mkdir -p "$ROOT/.local"
-  local tmp
-  tmp="$(mktemp -d "$ROOT/.local/node-download.XXXXXX")"
-  trap 'rm -rf "$tmp"' RETURN
-  say "Node $NODE_MAJOR not found; downloading $pkg from the npm registry into .local/node"
-  if ! (cd "$tmp" && npm pack "$pkg" --silent >"$tmp/pack.out" 2>"$tmp/pack.err"); then
-    die "could not download $pkg from the npm registry ($(npm config get registry 2>/dev/null)): $(grep -m1 -iE 'err|fetch|enotfound|etimedout|econn' "$tmp/pack.err" || tail -n1 "$tmp/pack.err")"
+  NODE_DOWNLOAD_TMP="$(mktemp -d "$ROOT/.local/node-download.XXXXXX")"
+  local reason
+  if reason="$(download_node_into "$pkg" "$NODE_DOWNLOAD_TMP")"; then
+    rm -rf "$LOCAL_NODE_DIR"
+    mv "$NODE_DOWNLOAD_TMP/unpacked/package" "$LOCAL_NODE_DIR"
+    rm -rf "$NODE_DOWNLOAD_TMP"
+    say "installed Node $("$LOCAL_NODE_DIR/bin/node" --version) in .local/node"
+  else
+    rm -rf "$NODE_DOWNLOAD_TMP"
+    die "$reason"
+  fi
+}
+
+# Downloads and checks the Node package in folder $2. Prints the reason and fails when it can't.
+download_node_into() {
+  local pkg="$1" tmp="$2"
+  say "Node $NODE_MAJOR not found; downloading $pkg from the npm registry into .local/node" >&2
+  if ! (cd "$tmp" && npm pack "$pkg" --loglevel=error --fetch-retries=2 \
+    --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=10000 >"$tmp/pack.out" 2>"$tmp/pack.err"); then
+    local detail
+    detail="$(grep -m1 -E 'reason:|npm error [45][0-9][0-9] ' "$tmp/pack.err" || grep -m1 -E 'npm error code' "$tmp/pack.err")"
+    detail="${detail#npm error }"
+    echo "could not download $pkg from the npm registry ($(npm config get registry 2>/dev/null)): ${detail:-$(head -n1 "$tmp/pack.err")}"
+    return 1
   fi
   local tgz
   tgz="$(ls "$tmp"/*.tgz 2>/dev/null | head -n1)"
-  [ -n "$tgz" ] || die "the npm registry returned no archive for $pkg."
+  if [ -z "$tgz" ]; then
+    echo "the npm registry returned no archive for $pkg."
+    return 1
+  fi
   mkdir -p "$tmp/unpacked"
-  tar -xzf "$tgz" -C "$tmp/unpacked" 2>"$tmp/tar.err" ||
-    die "the download of $pkg is incomplete or corrupt (tar: $(head -n1 "$tmp/tar.err"))."
+  if ! tar -xzf "$tgz" -C "$tmp/unpacked" 2>"$tmp/tar.err"; then
+    echo "the download of $pkg is incomplete or corrupt (tar: $(head -n1 "$tmp/tar.err"))."
+    return 1
+  fi
   local staged="$tmp/unpacked/package"
-  [ -x "$staged/bin/node" ] && [ -f "$staged/include/node/node.h" ] ||
-    die "the download of $pkg is incomplete: bin/node or include/node/node.h is missing."
-  [ "$(node_major_of "$staged/bin/node")" = "$NODE_MAJOR" ] ||
-    die "the downloaded $pkg does not run on this machine."
-  rm -rf "$LOCAL_NODE_DIR"
-  mv "$staged" "$LOCAL_NODE_DIR"
-  say "installed Node $("$LOCAL_NODE_DIR/bin/node" --version) in .local/node"
+  if [ ! -x "$staged/bin/node" ] || [ ! -f "$staged/include/node/node.h" ]; then
+    echo "the download of $pkg is incomplete: bin/node or include/node/node.h is missing."
+    return 1
+  fi
+  if [ "$(node_major_of "$staged/bin/node")" != "$NODE_MAJOR" ]; then
+    echo "the downloaded $pkg does not run on this machine."
+    return 1
+  fi
 }
 
 # Puts a Node 22 first on PATH: the one already there, or the project-local one.
@@ -99,4 +123,8 @@ ensure_deps() {
 
 port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+http_ok() {
+  node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1" 2>/dev/null
 }

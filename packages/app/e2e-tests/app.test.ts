@@ -1,33 +1,34 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
-
 import { test, expect } from '@playwright/test';
 
-test('App should render the welcome page', async ({ page }) => {
+// Playwright runs from the repository root; screenshots go to the git-ignored .artifacts/.
+const screenshotDir = '.artifacts/screenshots';
+
+test('a guest signs in and sees the demo catalog', async ({ page }) => {
   await page.goto('/');
 
+  // Guest sign-in
   const enterButton = page.getByRole('button', { name: 'Enter' });
   await expect(enterButton).toBeVisible();
   await enterButton.click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  const catalogLink = nav.getByRole('link', { name: 'Catalog', exact: true });
+  await expect(catalogLink).toBeVisible();
+  await catalogLink.click();
+
+  // The catalog index lists the demo data registered from examples/.
+  const catalogUrl = new URL(page.url());
+  catalogUrl.searchParams.set('filters[kind]', 'system');
+  await page.goto(catalogUrl.toString());
   await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
+    page.getByRole('link', { name: 'Support Assistant' }),
   ).toBeVisible();
   await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
+    page.getByRole('link', { name: 'Engineering Copilots' }),
   ).toBeVisible();
+
+  await page.screenshot({
+    path: `${screenshotDir}/catalog.png`,
+    fullPage: true,
+  });
 });

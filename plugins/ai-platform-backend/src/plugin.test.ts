@@ -1,129 +1,185 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { todoListServiceRef } from './services/TodoListService';
-import { aiPlatformPlugin } from './plugin';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  ConflictError,
-  AuthenticationError,
-  NotAllowedError,
-} from '@backstage/errors';
+import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
+import { TelemetryEvent } from './database/TelemetryStore';
+import { aiPlatformPlugin } from './plugin';
 
-// TEMPLATE NOTE:
-// Plugin tests are integration tests for your plugin, ensuring that all pieces
-// work together end-to-end. You can still mock injected backend services
-// however, just like anyone who installs your plugin might replace the
-// services with their own implementations.
-describe('plugin', () => {
-  it('should create and read TODO items', async () => {
-    const { server } = await startTestBackend({
-      features: [aiPlatformPlugin],
-    });
+jest.setTimeout(60_000);
 
-    await request(server).get('/api/ai-platform/todos').expect(200, {
-      items: [],
-    });
+const USAGE_PATH =
+  '/api/ai-platform/usage/by-entity/modelendpoint/default/llama-chat';
+const WINDOW_QUERY = {
+  from: '2026-11-23T00:00:00Z',
+  to: '2026-11-24T00:00:00Z',
+};
 
-    const createRes = await request(server)
-      .post('/api/ai-platform/todos')
-      .send({ title: 'My Todo' });
+function chatEvent(
+  sourceEventId: string,
+  overrides: Partial<TelemetryEvent> = {},
+): TelemetryEvent {
+  return {
+    source: 'litellm',
+    sourceEventId,
+    occurredAt: new Date('2026-11-23T10:15:00Z'),
+    entityRef: 'modelendpoint:default/llama-chat',
+    joinKey: 'llama-chat',
+    operation: 'chat',
+    model: 'meta-llama/Llama-3.1-8B-Instruct',
+    provider: 'vllm',
+    streamed: true,
+    status: 'ok',
+    errorType: null,
+    inputTokens: 1000,
+    outputTokens: 100,
+    costUsd: 0.5,
+    ttftMs: 300,
+    latencyMs: 2000,
+    ...overrides,
+  };
+}
 
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: 'My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
+describe('aiPlatformPlugin', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-    const createdTodoItem = createRes.body;
-
-    await request(server)
-      .get('/api/ai-platform/todos')
-      .expect(200, {
-        items: [createdTodoItem],
-      });
-
-    await request(server)
-      .get(`/api/ai-platform/todos/${createdTodoItem.id}`)
-      .expect(200, createdTodoItem);
-  });
-
-  it('should create TODO item with catalog information', async () => {
+  async function startBackend(
+    permissionResult: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  ) {
+    const knex = await databases.init('SQLITE_3');
     const { server } = await startTestBackend({
       features: [
         aiPlatformPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'my-component',
-                namespace: 'default',
-                title: 'My Component',
-              },
-              spec: {
-                type: 'service',
-                owner: 'me',
-              },
-            },
-          ],
-        }),
+        mockServices.database.factory({ knex }),
+        mockServices.permissions.factory({ result: permissionResult }),
       ],
     });
-
-    const createRes = await request(server)
-      .post('/api/ai-platform/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: '[My Component] My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
+    const store = await DatabaseTelemetryStore.create({
+      database: { getClient: async () => knex },
     });
+    return { server, store };
+  }
+
+  it('answers health checks without credentials', async () => {
+    const { server } = await startBackend(AuthorizeResult.DENY);
+    const response = await request(server)
+      .get('/api/ai-platform/health')
+      .set('Authorization', mockCredentials.none.header());
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok' });
   });
 
-  it('should forward errors from the TodoListService', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        aiPlatformPlugin,
-        createServiceFactory({
-          service: todoListServiceRef,
-          deps: {},
-          factory: () => ({
-            createTodo: jest.fn().mockRejectedValue(new ConflictError()),
-            listTodos: jest.fn().mockRejectedValue(new AuthenticationError()),
-            getTodo: jest.fn().mockRejectedValue(new NotAllowedError()),
-          }),
-        })
-      ],
-    });
+  it('rejects usage requests without credentials', async () => {
+    const { server } = await startBackend(AuthorizeResult.ALLOW);
+    const response = await request(server)
+      .get(USAGE_PATH)
+      .query(WINDOW_QUERY)
+      .set('Authorization', mockCredentials.none.header());
+    expect(response.status).toBe(401);
+    expect(response.body.error.name).toBe('AuthenticationError');
+  });
 
-    const createRes = await request(server)
-      .post('/api/ai-platform/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-    expect(createRes.status).toBe(409);
-    expect(createRes.body).toMatchObject({
-      error: { name: 'ConflictError' },
-    });
+  it('rejects usage requests from services', async () => {
+    const { server } = await startBackend(AuthorizeResult.ALLOW);
+    const response = await request(server)
+      .get(USAGE_PATH)
+      .query(WINDOW_QUERY)
+      .set('Authorization', mockCredentials.service.header());
+    expect(response.status).toBe(403);
+  });
 
-    const listRes = await request(server).get('/api/ai-platform/todos');
-    expect(listRes.status).toBe(401);
-    expect(listRes.body).toMatchObject({
-      error: { name: 'AuthenticationError' },
+  it('forbids usage when the permission policy denies it', async () => {
+    const { server, store } = await startBackend(AuthorizeResult.DENY);
+    await store.insertEvents([chatEvent('r1')]);
+    const byEntity = await request(server)
+      .get(USAGE_PATH)
+      .query(WINDOW_QUERY)
+      .set('Authorization', mockCredentials.user.header());
+    expect(byEntity.status).toBe(403);
+    expect(byEntity.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message:
+        'Not allowed to read the telemetry of modelendpoint:default/llama-chat',
     });
+    expect(byEntity.body).not.toHaveProperty('requests');
 
-    const getRes = await request(server).get('/api/ai-platform/todos/123');
-    expect(getRes.status).toBe(403);
-    expect(getRes.body).toMatchObject({
-      error: { name: 'NotAllowedError' },
+    const unattributed = await request(server)
+      .get('/api/ai-platform/usage/unattributed')
+      .query(WINDOW_QUERY)
+      .set('Authorization', mockCredentials.user.header());
+    expect(unattributed.status).toBe(403);
+  });
+
+  it('returns usage stored through the telemetry store', async () => {
+    const { server, store } = await startBackend(AuthorizeResult.ALLOW);
+    await store.insertEvents([
+      chatEvent('r1'),
+      chatEvent('r2', { ttftMs: 500, latencyMs: 3000 }),
+      chatEvent('r3', { status: 'error', errorType: '500', costUsd: 0 }),
+      chatEvent('r4', { streamed: false, ttftMs: null }),
+      chatEvent('u1', { entityRef: null, joinKey: 'gpt-4o' }),
+    ]);
+
+    const response = await request(server)
+      .get(USAGE_PATH)
+      .query(WINDOW_QUERY)
+      .set('Authorization', mockCredentials.user.header());
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      entityRef: 'modelendpoint:default/llama-chat',
+      subject: 'entity:modelendpoint:default/llama-chat',
+      window: {
+        from: '2026-11-23T00:00:00.000Z',
+        to: '2026-11-24T00:00:00.000Z',
+      },
+      requests: 4,
+      errors: 1,
+      errorRatePercent: 25,
+      inputTokens: 4000,
+      outputTokens: 400,
+      costUsd: 1.5,
+      ttftMs: { p50: expect.any(Number), p95: expect.any(Number), count: 2 },
+      latencyMs: {
+        p50: expect.any(Number),
+        p95: expect.any(Number),
+        count: 3,
+      },
     });
+    // Sketch percentiles are within 1% of the value of rank
+    // floor(q * (n - 1)): TTFT [300, 500] -> 300 for both; latency of the
+    // successful calls [2000, 2000, 3000] -> 2000 for both.
+    const { ttftMs, latencyMs } = response.body;
+    for (const [estimate, exact] of [
+      [ttftMs.p50, 300],
+      [ttftMs.p95, 300],
+      [latencyMs.p50, 2000],
+      [latencyMs.p95, 2000],
+    ]) {
+      expect(Math.abs(estimate - exact) / exact).toBeLessThanOrEqual(0.01);
+    }
+
+    const unattributed = await request(server)
+      .get('/api/ai-platform/usage/unattributed')
+      .query(WINDOW_QUERY)
+      .set('Authorization', mockCredentials.user.header());
+    expect(unattributed.status).toBe(200);
+    expect(unattributed.body.items).toEqual([
+      expect.objectContaining({ joinKey: 'gpt-4o', requests: 1 }),
+    ]);
+  });
+
+  it('rejects a malformed window with a message naming the parameter', async () => {
+    const { server } = await startBackend(AuthorizeResult.ALLOW);
+    const response = await request(server)
+      .get(USAGE_PATH)
+      .query({ from: 'yesterday' })
+      .set('Authorization', mockCredentials.user.header());
+    expect(response.status).toBe(400);
+    expect(response.body.error.name).toBe('InputError');
+    expect(response.body.error.message).toContain("'from'");
   });
 });

@@ -1,19 +1,68 @@
-/***/
 /**
- * Common functionalities for the ai-platform plugin.
+ * Isomorphic parts of the AI platform plugins: the ModelEndpoint and Agent
+ * catalog kinds (types, JSON schemas, validators), relation and annotation
+ * constants, and permissions.
  *
  * @packageDocumentation
  */
 
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export {
+  AGENT_AUDIENCES,
+  AGENT_KIND,
+  AGENT_RISK_TIERS,
+  AI_PLATFORM_API_GROUP,
+  AI_PLATFORM_API_VERSION,
+  ANNOTATION_GATEWAY_AGENT_ID,
+  ANNOTATION_GATEWAY_MODEL,
+  ANNOTATION_GOLDEN_PATH,
+  AUTONOMY_LEVELS,
+  AUTONOMY_LEVEL_DESCRIPTIONS,
+  DATA_CLASSIFICATIONS,
+  ENTITY_STATUS_AI_PLATFORM_POLICY_TYPE,
+  MANAGED_MODEL_PROVIDERS,
+  MODEL_ENDPOINT_KIND,
+  MODEL_ENDPOINT_TYPES,
+  RELATION_MODEL_USED_BY,
+  RELATION_USES_MODEL,
+  SERVING_MODES,
+  SERVING_RUNTIMES,
+  compareDataClassification,
+  isDataClassification,
+} from './constants';
+export type {
+  AgentAudience,
+  AgentRiskTier,
+  AutonomyLevel,
+  DataClassification,
+  ManagedModelProvider,
+  ModelEndpointType,
+  ServingMode,
+  ServingRuntime,
+} from './constants';
+export {
+  agentEntityV1alpha1Schema,
+  agentEntityV1alpha1Validator,
+  collectAgentEntityErrors,
+  collectModelEndpointEntityErrors,
+  isAgentEntityV1alpha1,
+  isAiPlatformAgentCandidate,
+  isAiPlatformModelEndpointCandidate,
+  isModelEndpointEntityV1alpha1,
+  modelEndpointEntityV1alpha1Schema,
+  modelEndpointEntityV1alpha1Validator,
+  validateAgentEntity,
+  validateModelEndpointEntity,
+} from './kinds';
+export type {
+  AgentEntityV1alpha1,
+  AgentEvalRequirement,
+  AiBudget,
+  AiServiceLevelObjectives,
+  ManagedModelServing,
+  ModelEndpointEntityV1alpha1,
+  SelfHostedModelServing,
+} from './kinds';
+export {
+  aiPlatformPermissions,
+  aiPlatformTelemetryReadPermission,
+} from './permissions';

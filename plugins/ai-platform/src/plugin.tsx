@@ -2,24 +2,45 @@ import {
   createFrontendPlugin,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-
+import PsychologyIcon from '@mui/icons-material/Psychology';
 import { rootRouteRef } from './routes';
 
-export const page = PageBlueprint.make({
+/**
+ * The AI Platform overview page, at `/ai-platform`.
+ *
+ * @remarks
+ * Extension id `page:ai-platform`. Its title and icon also make it a sidebar
+ * nav item (the app derives nav items from pages with a route ref, a title
+ * and an icon). The page renders its own header, so the default plugin
+ * header is hidden.
+ *
+ * @public
+ */
+export const aiPlatformOverviewPage = PageBlueprint.make({
   params: {
     path: '/ai-platform',
+    title: 'AI Platform',
+    icon: <PsychologyIcon fontSize="inherit" />,
     routeRef: rootRouteRef,
+    noHeader: true,
     loader: () =>
-      import('./components/TodoPage').then(m => (
-        <m.TodoPage />
+      import('./components/AiPlatformOverviewPage').then(m => (
+        <m.AiPlatformOverviewPage />
       )),
   },
 });
 
+/**
+ * The AI Platform frontend plugin for the new frontend system.
+ *
+ * @public
+ */
 export const aiPlatformPlugin = createFrontendPlugin({
   pluginId: 'ai-platform',
-  extensions: [page],
+  title: 'AI Platform',
+  icon: <PsychologyIcon fontSize="inherit" />,
+  extensions: [aiPlatformOverviewPage],
   routes: {
     root: rootRouteRef,
-  }
+  },
 });

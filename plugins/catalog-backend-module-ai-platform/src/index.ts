@@ -1,8 +1,10 @@
-/***/
 /**
- * The ai-platform backend module for the catalog plugin.
+ * A catalog backend module adding the ModelEndpoint and Agent kinds of the
+ * AI platform: validation, relations and data classification warnings.
  *
  * @packageDocumentation
  */
 
-export { catalogModuleAiPlatform as default } from './module';
+export { AiPlatformEntitiesProcessor } from './processor';
+export type { AiPlatformEntitiesProcessorOptions } from './processor';
+export { catalogModuleAiPlatformEntityModel as default } from './module';

@@ -1,8 +1,9 @@
-/***/
 /**
- * The ai-platform module for @backstage/plugin-scaffolder-backend.
+ * Scaffolder backend module with the AI Platform golden-path actions, starting with
+ * `ai-platform:gitops:commit`.
  *
  * @packageDocumentation
  */
 
-export { scaffolderModule as default } from './module';
+export * from './actions';
+export { scaffolderModuleAiPlatform as default } from './module';

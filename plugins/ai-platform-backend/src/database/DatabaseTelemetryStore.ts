@@ -1,0 +1,443 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import {
+  bucketForValue,
+  percentilesFromBuckets,
+  SketchBucketCount,
+} from './logBucketSketch';
+import {
+  entitySubject,
+  normalizeTelemetryEntityRef,
+  UNATTRIBUTED_SUBJECT_PREFIX,
+  unattributedSubject,
+} from './telemetrySubject';
+import {
+  InsertEventsResult,
+  LatencyPercentilesMs,
+  SubjectUsage,
+  TelemetryEvent,
+  TelemetryStore,
+  TimeWindow,
+  UnattributedUsage,
+} from './TelemetryStore';
+
+const EVENTS_TABLE = 'ai_platform_events';
+const ROLLUPS_TABLE = 'ai_platform_rollups_hourly';
+const SKETCH_TABLE = 'ai_platform_sketch_buckets';
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Sketch metrics stored in `ai_platform_sketch_buckets.metric`. */
+type SketchMetric = 'ttft_ms' | 'latency_ms';
+
+/** Keeps every statement under SQLite's 999 bound parameters. */
+const MAX_BOUND_PARAMETERS = 900;
+
+const migrationsDir = resolvePackagePath(
+  '@ai-platform/plugin-ai-platform-backend',
+  'migrations',
+);
+
+interface EventRow {
+  id: string;
+  source: string;
+  source_event_id: string;
+  occurred_at: number;
+  entity_ref: string | null;
+  join_key: string;
+  operation: string;
+  model: string | null;
+  provider: string | null;
+  streamed: boolean;
+  status: 'ok' | 'error';
+  error_type: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  ttft_ms: number | null;
+  latency_ms: number;
+}
+
+interface RollupRow {
+  subject: string;
+  hour_start: number;
+  requests: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+}
+
+interface SketchRow {
+  subject: string;
+  hour_start: number;
+  metric: SketchMetric;
+  bucket: number;
+  count: number;
+}
+
+function hourStartOf(epochMs: number): number {
+  return Math.floor(epochMs / HOUR_MS) * HOUR_MS;
+}
+
+function chunk<T>(items: T[], columnsPerRow: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columnsPerRow));
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+  return chunks;
+}
+
+function toNumber(value: unknown): number {
+  if (value === null || value === undefined) {
+    return 0;
+  }
+  return Number(value);
+}
+
+function assertNonEmptyString(value: unknown, field: string, index: number) {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InputError(
+      `Telemetry event ${index}: '${field}' must be a non-empty string`,
+    );
+  }
+}
+
+function assertNonNegativeNumber(value: unknown, field: string, index: number) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InputError(
+      `Telemetry event ${index}: '${field}' must be a finite number >= 0, got ${value}`,
+    );
+  }
+}
+
+function assertTokenCount(value: unknown, field: string, index: number) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new InputError(
+      `Telemetry event ${index}: '${field}' must be an integer >= 0, got ${value}`,
+    );
+  }
+}
+
+function toEventRow(event: TelemetryEvent, index: number): EventRow {
+  assertNonEmptyString(event.source, 'source', index);
+  assertNonEmptyString(event.sourceEventId, 'sourceEventId', index);
+  assertNonEmptyString(event.joinKey, 'joinKey', index);
+  assertNonEmptyString(event.operation, 'operation', index);
+  if (
+    !(event.occurredAt instanceof Date) ||
+    Number.isNaN(event.occurredAt.getTime())
+  ) {
+    throw new InputError(
+      `Telemetry event ${index}: 'occurredAt' must be a valid Date`,
+    );
+  }
+  if (event.status !== 'ok' && event.status !== 'error') {
+    throw new InputError(
+      `Telemetry event ${index}: 'status' must be 'ok' or 'error', got '${event.status}'`,
+    );
+  }
+  assertTokenCount(event.inputTokens, 'inputTokens', index);
+  assertTokenCount(event.outputTokens, 'outputTokens', index);
+  assertNonNegativeNumber(event.costUsd, 'costUsd', index);
+  assertNonNegativeNumber(event.latencyMs, 'latencyMs', index);
+  if (event.ttftMs !== null) {
+    assertNonNegativeNumber(event.ttftMs, 'ttftMs', index);
+  }
+  return {
+    id: randomUUID(),
+    source: event.source,
+    source_event_id: event.sourceEventId,
+    occurred_at: event.occurredAt.getTime(),
+    entity_ref: event.entityRef
+      ? normalizeTelemetryEntityRef(event.entityRef)
+      : null,
+    join_key: event.joinKey,
+    operation: event.operation,
+    model: event.model,
+    provider: event.provider,
+    streamed: Boolean(event.streamed),
+    status: event.status,
+    error_type: event.errorType,
+    input_tokens: event.inputTokens,
+    output_tokens: event.outputTokens,
+    cost_usd: event.costUsd,
+    // TTFT of a non-streamed call is the full duration (LiteLLM sets
+    // completionStartTime = endTime), so it is never stored.
+    ttft_ms: event.streamed ? event.ttftMs : null,
+    latency_ms: event.latencyMs,
+  };
+}
+
+function subjectOf(row: EventRow): string {
+  return row.entity_ref
+    ? entitySubject(row.entity_ref)
+    : unattributedSubject(row.join_key);
+}
+
+/**
+ * Adds events to per (subject, hour) rollup rows and per (subject, hour,
+ * metric, bucket) sketch rows, so each key appears once per upsert.
+ */
+function aggregateRows(rows: EventRow[]): {
+  rollups: RollupRow[];
+  sketchRows: SketchRow[];
+} {
+  const rollups = new Map<string, RollupRow>();
+  const sketchRows = new Map<string, SketchRow>();
+
+  const addToSketch = (
+    subject: string,
+    hourStart: number,
+    metric: SketchMetric,
+    value: number,
+  ) => {
+    const bucket = bucketForValue(value);
+    const key = JSON.stringify([subject, hourStart, metric, bucket]);
+    const existing = sketchRows.get(key);
+    if (existing) {
+      existing.count += 1;
+    } else {
+      sketchRows.set(key, {
+        subject,
+        hour_start: hourStart,
+        metric,
+        bucket,
+        count: 1,
+      });
+    }
+  };
+
+  for (const row of rows) {
+    const subject = subjectOf(row);
+    const hourStart = hourStartOf(row.occurred_at);
+    const key = JSON.stringify([subject, hourStart]);
+    let rollup = rollups.get(key);
+    if (!rollup) {
+      rollup = {
+        subject,
+        hour_start: hourStart,
+        requests: 0,
+        errors: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0,
+      };
+      rollups.set(key, rollup);
+    }
+    rollup.requests += 1;
+    rollup.errors += row.status === 'error' ? 1 : 0;
+    rollup.input_tokens += row.input_tokens;
+    rollup.output_tokens += row.output_tokens;
+    rollup.cost_usd += row.cost_usd;
+
+    // Percentiles describe successful calls only; TTFT only streamed ones.
+    if (row.status === 'ok') {
+      addToSketch(subject, hourStart, 'latency_ms', row.latency_ms);
+      if (row.streamed && row.ttft_ms !== null) {
+        addToSketch(subject, hourStart, 'ttft_ms', row.ttft_ms);
+      }
+    }
+  }
+
+  return {
+    rollups: [...rollups.values()],
+    sketchRows: [...sketchRows.values()],
+  };
+}
+
+function hourAlignedWindow({ from, to }: TimeWindow) {
+  const fromMs = hourStartOf(from.getTime());
+  const toMs = Math.ceil(to.getTime() / HOUR_MS) * HOUR_MS;
+  return { fromMs, toMs };
+}
+
+/**
+ * Knex implementation of {@link TelemetryStore}; runs on SQLite and
+ * PostgreSQL.
+ *
+ * @internal
+ */
+export class DatabaseTelemetryStore implements TelemetryStore {
+  /**
+   * Connects to the plugin database and runs the migrations unless
+   * `database.migrations.skip` or `skipMigrations` is set.
+   */
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseTelemetryStore> {
+    const { database, skipMigrations } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip && !skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseTelemetryStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async insertEvents(events: TelemetryEvent[]): Promise<InsertEventsResult> {
+    const rows = events.map(toEventRow);
+    if (rows.length === 0) {
+      return { inserted: 0, duplicates: 0 };
+    }
+
+    return this.db.transaction(async tx => {
+      const insertedIds = new Set<string>();
+      for (const batch of chunk(rows, Object.keys(rows[0]).length)) {
+        const returned: Array<{ id: string }> = await tx(EVENTS_TABLE)
+          .insert(batch)
+          .onConflict(['source', 'source_event_id'])
+          .ignore()
+          .returning('id');
+        for (const { id } of returned) {
+          insertedIds.add(id);
+        }
+      }
+
+      const insertedRows = rows.filter(row => insertedIds.has(row.id));
+      const { rollups, sketchRows } = aggregateRows(insertedRows);
+
+      const increment = (table: string, column: string) =>
+        tx.raw('?? + ??', [`${table}.${column}`, `excluded.${column}`]);
+
+      for (const batch of chunk(rollups, 7)) {
+        await tx(ROLLUPS_TABLE)
+          .insert(batch)
+          .onConflict(['subject', 'hour_start'])
+          .merge({
+            requests: increment(ROLLUPS_TABLE, 'requests'),
+            errors: increment(ROLLUPS_TABLE, 'errors'),
+            input_tokens: increment(ROLLUPS_TABLE, 'input_tokens'),
+            output_tokens: increment(ROLLUPS_TABLE, 'output_tokens'),
+            cost_usd: increment(ROLLUPS_TABLE, 'cost_usd'),
+          });
+      }
+
+      for (const batch of chunk(sketchRows, 5)) {
+        await tx(SKETCH_TABLE)
+          .insert(batch)
+          .onConflict(['subject', 'hour_start', 'metric', 'bucket'])
+          .merge({ count: increment(SKETCH_TABLE, 'count') });
+      }
+
+      return {
+        inserted: insertedRows.length,
+        duplicates: rows.length - insertedRows.length,
+      };
+    });
+  }
+
+  async getUsage(
+    options: { subject: string } & TimeWindow,
+  ): Promise<SubjectUsage> {
+    const { subject } = options;
+    const { fromMs, toMs } = hourAlignedWindow(options);
+
+    const [totals] = await this.db(ROLLUPS_TABLE)
+      .where('subject', subject)
+      .andWhere('hour_start', '>=', fromMs)
+      .andWhere('hour_start', '<', toMs)
+      .sum({
+        requests: 'requests',
+        errors: 'errors',
+        input_tokens: 'input_tokens',
+        output_tokens: 'output_tokens',
+        cost_usd: 'cost_usd',
+      });
+
+    const requests = toNumber(totals?.requests);
+    const errors = toNumber(totals?.errors);
+
+    const [ttftMs, latencyMs] = await Promise.all([
+      this.readPercentiles(subject, 'ttft_ms', fromMs, toMs),
+      this.readPercentiles(subject, 'latency_ms', fromMs, toMs),
+    ]);
+
+    return {
+      subject,
+      window: {
+        from: new Date(fromMs).toISOString(),
+        to: new Date(toMs).toISOString(),
+      },
+      requests,
+      errors,
+      errorRatePercent: requests > 0 ? (errors / requests) * 100 : null,
+      inputTokens: toNumber(totals?.input_tokens),
+      outputTokens: toNumber(totals?.output_tokens),
+      costUsd: toNumber(totals?.cost_usd),
+      ttftMs,
+      latencyMs,
+    };
+  }
+
+  async listUnattributed(options: TimeWindow): Promise<UnattributedUsage[]> {
+    const { fromMs, toMs } = hourAlignedWindow(options);
+    const rows = await this.db(ROLLUPS_TABLE)
+      .where('subject', 'like', `${UNATTRIBUTED_SUBJECT_PREFIX}%`)
+      .andWhere('hour_start', '>=', fromMs)
+      .andWhere('hour_start', '<', toMs)
+      .groupBy('subject')
+      .select<Array<Record<string, unknown>>>(
+        'subject',
+        this.db.raw('SUM(requests) as requests'),
+        this.db.raw('SUM(errors) as errors'),
+        this.db.raw('SUM(input_tokens) as input_tokens'),
+        this.db.raw('SUM(output_tokens) as output_tokens'),
+        this.db.raw('SUM(cost_usd) as cost_usd'),
+        this.db.raw('MAX(hour_start) as last_hour_start'),
+      );
+
+    return rows
+      .map(row => ({
+        joinKey: String(row.subject).slice(UNATTRIBUTED_SUBJECT_PREFIX.length),
+        requests: toNumber(row.requests),
+        errors: toNumber(row.errors),
+        inputTokens: toNumber(row.input_tokens),
+        outputTokens: toNumber(row.output_tokens),
+        costUsd: toNumber(row.cost_usd),
+        lastSeenHourStart: new Date(
+          toNumber(row.last_hour_start),
+        ).toISOString(),
+      }))
+      .sort(
+        (a, b) => b.requests - a.requests || a.joinKey.localeCompare(b.joinKey),
+      );
+  }
+
+  async deleteEventsBefore(before: Date): Promise<number> {
+    return this.db(EVENTS_TABLE)
+      .where('occurred_at', '<', before.getTime())
+      .delete();
+  }
+
+  /** Merges the sketches of a window in SQL and reads p50/p95 from them. */
+  private async readPercentiles(
+    subject: string,
+    metric: SketchMetric,
+    fromMs: number,
+    toMs: number,
+  ): Promise<LatencyPercentilesMs> {
+    const rows = await this.db(SKETCH_TABLE)
+      .where({ subject, metric })
+      .andWhere('hour_start', '>=', fromMs)
+      .andWhere('hour_start', '<', toMs)
+      .groupBy('bucket')
+      .select<Array<Record<string, unknown>>>(
+        'bucket',
+        this.db.raw('SUM(count) as count'),
+      );
+    const buckets: SketchBucketCount[] = rows.map(row => ({
+      bucket: toNumber(row.bucket),
+      count: toNumber(row.count),
+    }));
+    return percentilesFromBuckets(buckets);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * One normalized LLM call (or agent span), whatever source it came from.
+ *
+ * @internal
+ */
+export interface TelemetryEvent {
+  /** Where the event came from, e.g. `litellm` or `otlp`. */
+  source: string;
+  /**
+   * The source's own id for the event (LiteLLM `request_id`, OTLP
+   * `traceId` + `spanId`). Together with `source` it makes re-ingest
+   * idempotent.
+   */
+  sourceEventId: string;
+  /** When the call started. */
+  occurredAt: Date;
+  /**
+   * The catalog entity the call was attributed to, e.g.
+   * `modelendpoint:default/llama-chat`, or `null` when no entity declares the
+   * join key.
+   */
+  entityRef: string | null;
+  /** The join key seen on the call: the gateway model alias or agent id. */
+  joinKey: string;
+  /** `gen_ai.operation.name`: `chat`, `embeddings`, `invoke_agent`, ... */
+  operation: string;
+  model: string | null;
+  provider: string | null;
+  /** Whether the response was streamed; TTFT only counts for streamed calls. */
+  streamed: boolean;
+  status: 'ok' | 'error';
+  errorType: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Time to first token; only meaningful when `streamed` is true. */
+  ttftMs: number | null;
+  latencyMs: number;
+}
+
+/**
+ * Result of {@link TelemetryStore.insertEvents}.
+ *
+ * @internal
+ */
+export interface InsertEventsResult {
+  /** Events stored and counted in the rollups. */
+  inserted: number;
+  /** Events already stored earlier (same source and source event id), ignored. */
+  duplicates: number;
+}
+
+/**
+ * A time window `[from, to)`.
+ *
+ * @internal
+ */
+export interface TimeWindow {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * p50/p95 read from the merged sketch of a window, with the sample count.
+ *
+ * @internal
+ */
+export interface LatencyPercentilesMs {
+  p50: number | null;
+  p95: number | null;
+  count: number;
+}
+
+/**
+ * Usage of one subject over a window, read from the hourly rollups.
+ *
+ * @internal
+ */
+export interface SubjectUsage {
+  subject: string;
+  /**
+   * The window actually covered: rollups are hourly, so `from` is rounded
+   * down and `to` rounded up to whole hours.
+   */
+  window: { from: string; to: string };
+  requests: number;
+  errors: number;
+  /** `null` when there were no requests. */
+  errorRatePercent: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** TTFT of successful streamed calls. */
+  ttftMs: LatencyPercentilesMs;
+  /** End-to-end latency of successful calls. */
+  latencyMs: LatencyPercentilesMs;
+}
+
+/**
+ * Telemetry of one join key that no catalog entity claimed.
+ *
+ * @internal
+ */
+export interface UnattributedUsage {
+  joinKey: string;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Start of the latest hour with traffic, ISO 8601. */
+  lastSeenHourStart: string;
+}
+
+/**
+ * Storage of raw telemetry events and their hourly rollups.
+ *
+ * @internal
+ */
+export interface TelemetryStore {
+  /**
+   * Stores events and adds them to the hourly rollups and sketches, in one
+   * transaction. Events already stored (same source and source event id)
+   * are skipped and not counted again, so a retried batch is harmless.
+   */
+  insertEvents(events: TelemetryEvent[]): Promise<InsertEventsResult>;
+
+  /** Usage of one subject (see `entitySubject`) over a window. */
+  getUsage(options: { subject: string } & TimeWindow): Promise<SubjectUsage>;
+
+  /** Unattributed usage per join key over a window, most requests first. */
+  listUnattributed(options: TimeWindow): Promise<UnattributedUsage[]>;
+
+  /**
+   * Deletes raw events that occurred before `before`. Rollups and sketches
+   * are kept. Returns the number of deleted events.
+   */
+  deleteEventsBefore(before: Date): Promise<number>;
+}

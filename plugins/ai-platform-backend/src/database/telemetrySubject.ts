@@ -1,0 +1,51 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+
+const ENTITY_SUBJECT_PREFIX = 'entity:';
+
+/**
+ * Prefix of the rollup subjects that hold unattributed telemetry.
+ *
+ * @internal
+ */
+export const UNATTRIBUTED_SUBJECT_PREFIX = 'unattributed:';
+
+/**
+ * Normalizes an entity ref to the lower-case `kind:namespace/name` form that
+ * the telemetry tables store (`namespace` defaults to `default`).
+ *
+ * @throws InputError when the ref has no kind or is malformed
+ * @internal
+ */
+export function normalizeTelemetryEntityRef(entityRef: string): string {
+  let parsed;
+  try {
+    parsed = parseEntityRef(entityRef, { defaultNamespace: 'default' });
+  } catch (error) {
+    throw new InputError(
+      `Invalid entity ref '${entityRef}', expected kind:namespace/name`,
+      error,
+    );
+  }
+  return stringifyEntityRef(parsed).toLocaleLowerCase('en-US');
+}
+
+/**
+ * The rollup subject of a catalog entity, e.g.
+ * `entity:modelendpoint:default/llama-chat`.
+ *
+ * @internal
+ */
+export function entitySubject(entityRef: string): string {
+  return `${ENTITY_SUBJECT_PREFIX}${normalizeTelemetryEntityRef(entityRef)}`;
+}
+
+/**
+ * The rollup subject of telemetry that no entity claimed, e.g.
+ * `unattributed:gpt-4o-mini`. The join key is kept as seen.
+ *
+ * @internal
+ */
+export function unattributedSubject(joinKey: string): string {
+  return `${UNATTRIBUTED_SUBJECT_PREFIX}${joinKey}`;
+}

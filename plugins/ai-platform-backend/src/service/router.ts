@@ -1,0 +1,158 @@
+import { aiPlatformTelemetryReadPermission } from '@ai-platform/plugin-ai-platform-common';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod/v4';
+import { TelemetryStore, TimeWindow } from '../database/TelemetryStore';
+import { entitySubject } from '../database/telemetrySubject';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Longest window a usage query may cover.
+ *
+ * @internal
+ */
+export const MAX_USAGE_WINDOW_DAYS = 92;
+
+/** Window used when neither `from` nor `to` is given: the last 24 hours. */
+const DEFAULT_WINDOW_MS = DAY_MS;
+
+const isoTimestamp = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+const usageQuerySchema = z.object({
+  from: isoTimestamp.optional(),
+  to: isoTimestamp.optional(),
+});
+
+/**
+ * Parses the `from` and `to` query parameters into a window: ISO 8601
+ * dates or date-times, `from` before `to`, at most
+ * {@link MAX_USAGE_WINDOW_DAYS} days. `to` defaults to now and `from` to
+ * 24 hours before `to`.
+ *
+ * @internal
+ */
+export function parseUsageWindow(query: unknown, now: Date): TimeWindow {
+  const parsed = usageQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = issue.path.join('.') || 'query';
+    throw new InputError(
+      `Invalid query parameter '${param}': expected a single ISO 8601 date or date-time such as 2026-11-23T10:00:00Z`,
+    );
+  }
+  const to = parsed.data.to ? new Date(parsed.data.to) : now;
+  const from = parsed.data.from
+    ? new Date(parsed.data.from)
+    : new Date(to.getTime() - DEFAULT_WINDOW_MS);
+  if (from.getTime() >= to.getTime()) {
+    throw new InputError(
+      `Invalid query parameter 'from': ${from.toISOString()} must be before 'to' (${to.toISOString()})`,
+    );
+  }
+  if (to.getTime() - from.getTime() > MAX_USAGE_WINDOW_DAYS * DAY_MS) {
+    throw new InputError(
+      `Invalid query parameters 'from' and 'to': the window may span at most ${MAX_USAGE_WINDOW_DAYS} days`,
+    );
+  }
+  return { from, to };
+}
+
+/**
+ * Options of {@link createRouter}.
+ *
+ * @internal
+ */
+export interface RouterOptions {
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  telemetryStore: TelemetryStore;
+}
+
+/**
+ * Creates the REST API of the AI platform backend.
+ *
+ * @internal
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, telemetryStore } = options;
+
+  const router = Router();
+  router.use(express.json());
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/usage/by-entity/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { kind, namespace, name } = req.params;
+    const entityRef = `${kind}:${namespace}/${name}`.toLocaleLowerCase('en-US');
+    const window = parseUsageWindow(req.query, new Date());
+
+    const [decision] = await permissions.authorize(
+      [
+        {
+          permission: aiPlatformTelemetryReadPermission,
+          resourceRef: entityRef,
+        },
+      ],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to read the telemetry of ${entityRef}`,
+      );
+    }
+
+    const usage = await telemetryStore.getUsage({
+      subject: entitySubject(entityRef),
+      ...window,
+    });
+    res.json({ entityRef, ...usage });
+  });
+
+  router.get('/usage/unattributed', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const window = parseUsageWindow(req.query, new Date());
+    await authorizeUnattributedRead(permissions, credentials);
+
+    const items = await telemetryStore.listUnattributed(window);
+    res.json({
+      window: { from: window.from.toISOString(), to: window.to.toISOString() },
+      items,
+    });
+  });
+
+  return router;
+}
+
+/**
+ * Unattributed telemetry belongs to no entity, so there is no resource to
+ * evaluate conditions against: only an unconditional ALLOW grants it.
+ */
+async function authorizeUnattributedRead(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+) {
+  const [decision] = await permissions.authorizeConditional(
+    [{ permission: aiPlatformTelemetryReadPermission }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      'Not allowed to read telemetry that is not attributed to an entity',
+    );
+  }
+}

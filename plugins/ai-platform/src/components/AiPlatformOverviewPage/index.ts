@@ -1,0 +1,1 @@
+export { AiPlatformOverviewPage } from './AiPlatformOverviewPage';

@@ -1,0 +1,2 @@
+export { AiPlatformEntitiesProcessor } from './AiPlatformEntitiesProcessor';
+export type { AiPlatformEntitiesProcessorOptions } from './AiPlatformEntitiesProcessor';

@@ -1,0 +1,4 @@
+export {
+  createAiPlatformGitopsCommitAction,
+  type AiPlatformGitopsCommitActionOptions,
+} from './gitopsCommit';
