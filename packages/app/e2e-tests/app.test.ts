@@ -19,6 +19,8 @@ test('a guest signs in and sees the demo catalog', async ({ page }) => {
   // The catalog index lists the demo data registered from examples/.
   const catalogUrl = new URL(page.url());
   catalogUrl.searchParams.set('filters[kind]', 'system');
+  // "All", not the default "Owned": the guest's team owns only one of the systems.
+  catalogUrl.searchParams.set('filters[user]', 'all');
   await page.goto(catalogUrl.toString());
   await expect(
     page.getByRole('link', { name: 'Support Assistant' }),
