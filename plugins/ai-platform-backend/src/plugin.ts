@@ -1,16 +1,39 @@
 import {
   coreServices,
   createBackendPlugin,
+  RootConfigService,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
+import { CatalogTelemetryEntityResolver } from './ingest/TelemetryEntityResolver';
+import {
+  createIngestRouter,
+  DEFAULT_INGEST_MAX_BODY_BYTES,
+} from './service/ingestRouter';
 import { createRouter } from './service/router';
 
 const DEFAULT_RETENTION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_ENTITY_REFRESH_SECONDS = 60;
+
+function positiveNumberConfig(
+  config: RootConfigService,
+  key: string,
+  defaultValue: number,
+  unit: string,
+): number {
+  const value = config.getOptionalNumber(key) ?? defaultValue;
+  if (!(value > 0)) {
+    throw new Error(
+      `Invalid config '${key}': expected a positive number of ${unit}, got ${value}`,
+    );
+  }
+  return value;
+}
 
 /**
- * The AI platform backend plugin: telemetry store, hourly rollups and the
- * usage REST API under `/api/ai-platform`.
+ * The AI platform backend plugin: telemetry ingest (OTLP traces, LiteLLM),
+ * store, hourly rollups and the usage REST API under `/api/ai-platform`.
  *
  * @public
  */
@@ -19,6 +42,8 @@ export const aiPlatformPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
@@ -28,6 +53,8 @@ export const aiPlatformPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
       },
       async init({
+        auth,
+        catalog,
         config,
         database,
         httpAuth,
@@ -36,14 +63,24 @@ export const aiPlatformPlugin = createBackendPlugin({
         permissions,
         scheduler,
       }) {
-        const retentionDays =
-          config.getOptionalNumber('aiPlatform.telemetry.retentionDays') ??
-          DEFAULT_RETENTION_DAYS;
-        if (!(retentionDays > 0)) {
-          throw new Error(
-            `Invalid config 'aiPlatform.telemetry.retentionDays': expected a positive number of days, got ${retentionDays}`,
-          );
-        }
+        const retentionDays = positiveNumberConfig(
+          config,
+          'aiPlatform.telemetry.retentionDays',
+          DEFAULT_RETENTION_DAYS,
+          'days',
+        );
+        const maxBodyBytes = positiveNumberConfig(
+          config,
+          'aiPlatform.ingest.maxBodyBytes',
+          DEFAULT_INGEST_MAX_BODY_BYTES,
+          'bytes',
+        );
+        const entityRefreshSeconds = positiveNumberConfig(
+          config,
+          'aiPlatform.ingest.entityRefreshSeconds',
+          DEFAULT_ENTITY_REFRESH_SECONDS,
+          'seconds',
+        );
 
         const telemetryStore = await DatabaseTelemetryStore.create({
           database,
@@ -63,6 +100,23 @@ export const aiPlatformPlugin = createBackendPlugin({
           },
         });
 
+        const entityResolver = new CatalogTelemetryEntityResolver({
+          catalog,
+          auth,
+          logger,
+          refreshIntervalMs: entityRefreshSeconds * 1000,
+        });
+
+        // Ingest first: it reads raw (gzipped, protobuf) bodies itself.
+        httpRouter.use(
+          createIngestRouter({
+            logger,
+            httpAuth,
+            telemetryStore,
+            entityResolver,
+            maxBodyBytes,
+          }),
+        );
         httpRouter.use(
           await createRouter({ logger, httpAuth, permissions, telemetryStore }),
         );

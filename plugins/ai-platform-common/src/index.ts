@@ -66,3 +66,4 @@ export {
   aiPlatformPermissions,
   aiPlatformTelemetryReadPermission,
 } from './permissions';
+export * from './planning';

@@ -1,13 +1,30 @@
-import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import {
+  ApiBlueprint,
+  coreExtensionData,
+} from '@backstage/frontend-plugin-api';
 import {
   createExtensionTester,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import {
+  catalogApiMock,
+  createTestEntityPage,
+} from '@backstage/plugin-catalog-react/testUtils';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { catalogGraphApiRef } from '@backstage/plugin-catalog-graph';
 import { screen } from '@testing-library/react';
 import plugin from './index';
 import { rootRouteRef } from './routes';
+import {
+  aiPlatformCatalogGraphModule,
+  catalogGraphApiWithAiPlatformRelations,
+} from './catalogGraphModule';
+import {
+  claudeSonnetEndpoint,
+  supportTriageAgent,
+} from './__testUtils__/aiEntityFixtures';
 
 describe('aiPlatformPlugin', () => {
   it('is the ai-platform plugin', () => {
@@ -53,5 +70,78 @@ describe('aiPlatformPlugin', () => {
     expect(
       screen.getByRole('heading', { name: 'AI Platform' }),
     ).toBeInTheDocument();
+  });
+
+  it.each([
+    ['entity-card:ai-platform/model-endpoint-overview', true, false],
+    ['entity-card:ai-platform/model-endpoint-agents', true, false],
+    ['entity-card:ai-platform/agent-overview', false, true],
+    ['entity-card:ai-platform/agent-dependencies', false, true],
+  ])(
+    'provides %s, shown for model endpoints: %s, for agents: %s',
+    (id, forModelEndpoint, forAgent) => {
+      const tester = createExtensionTester(plugin.getExtension(id as any));
+      const filter = tester.get(
+        EntityCardBlueprint.dataRefs.filterFunction,
+      ) as (entity: Entity) => boolean;
+      expect(filter(claudeSonnetEndpoint)).toBe(forModelEndpoint);
+      expect(filter(supportTriageAgent)).toBe(forAgent);
+      expect(
+        filter({
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name: 'chat-ui' },
+        }),
+      ).toBe(false);
+      expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
+    },
+  );
+
+  it('renders the agent cards on an agent entity page, and not the model endpoint cards', async () => {
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: supportTriageAgent }),
+        plugin.getExtension('entity-card:ai-platform/agent-overview'),
+        plugin.getExtension('entity-card:ai-platform/agent-dependencies'),
+        plugin.getExtension('entity-card:ai-platform/model-endpoint-overview'),
+        plugin.getExtension('entity-card:ai-platform/model-endpoint-agents'),
+      ],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [catalogApiMock({ entities: [claudeSonnetEndpoint] })],
+    });
+
+    expect(await screen.findByText('Agent')).toBeInTheDocument();
+    expect(await screen.findByText('Models and tools')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: /Claude Sonnet 4\.5/ }),
+    ).toBeInTheDocument();
+    // The model endpoint overview's fields (e.g. "Serving") are not on the page.
+    expect(screen.queryByRole('group', { name: 'Serving' })).toBeNull();
+    expect(screen.queryByText('Agents using this model endpoint')).toBeNull();
+  });
+});
+
+describe('aiPlatformCatalogGraphModule', () => {
+  it('makes the catalog graph know and draw usesModel / modelUsedBy besides the built-in relations', () => {
+    expect(aiPlatformCatalogGraphModule.pluginId).toBe('catalog-graph');
+    const tester = createExtensionTester(
+      catalogGraphApiWithAiPlatformRelations,
+    );
+    const factory = tester.get(ApiBlueprint.dataRefs.factory);
+    expect(factory.api.id).toBe(catalogGraphApiRef.id);
+    const api = factory.factory({}) as any;
+    expect(api.knownRelations).toEqual(
+      expect.arrayContaining([
+        'ownedBy',
+        'dependsOn',
+        'usesModel',
+        'modelUsedBy',
+      ]),
+    );
+    expect(api.defaultRelations).toEqual(
+      expect.arrayContaining(['usesModel', 'modelUsedBy', 'consumesApi']),
+    );
+    expect(api.knownRelationPairs).toContainEqual(['usesModel', 'modelUsedBy']);
+    expect(api.knownRelationPairs).toContainEqual(['ownerOf', 'ownedBy']);
   });
 });

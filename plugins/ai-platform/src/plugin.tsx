@@ -4,6 +4,12 @@ import {
 } from '@backstage/frontend-plugin-api';
 import PsychologyIcon from '@mui/icons-material/Psychology';
 import { rootRouteRef } from './routes';
+import {
+  agentDependenciesEntityCard,
+  agentOverviewEntityCard,
+  modelEndpointAgentsEntityCard,
+  modelEndpointOverviewEntityCard,
+} from './entityCards';
 
 /**
  * The AI Platform overview page, at `/ai-platform`.
@@ -39,7 +45,13 @@ export const aiPlatformPlugin = createFrontendPlugin({
   pluginId: 'ai-platform',
   title: 'AI Platform',
   icon: <PsychologyIcon fontSize="inherit" />,
-  extensions: [aiPlatformOverviewPage],
+  extensions: [
+    aiPlatformOverviewPage,
+    modelEndpointOverviewEntityCard,
+    modelEndpointAgentsEntityCard,
+    agentOverviewEntityCard,
+    agentDependenciesEntityCard,
+  ],
   routes: {
     root: rootRouteRef,
   },

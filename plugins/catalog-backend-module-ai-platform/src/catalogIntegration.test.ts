@@ -11,6 +11,7 @@ import {
   catalogProcessingExtensionPoint,
 } from '@backstage/plugin-catalog-node';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { Knex } from 'knex';
 import request from 'supertest';
 import { catalogModuleAiPlatformEntityModel } from './module';
 
@@ -89,6 +90,44 @@ async function waitFor<T>(
   }
 }
 
+async function startCatalog(knex: Knex) {
+  let connection: EntityProviderConnection | undefined;
+  const testEntityProvider = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'test-entities',
+    register(reg) {
+      reg.registerInit({
+        deps: { catalogProcessing: catalogProcessingExtensionPoint },
+        async init({ catalogProcessing }) {
+          catalogProcessing.addEntityProvider({
+            getProviderName: () => 'test-entities',
+            connect: async c => {
+              connection = c;
+            },
+          });
+        },
+      });
+    },
+  });
+
+  const backend = await startTestBackend({
+    features: [
+      catalogPlugin,
+      catalogModuleAiPlatformEntityModel,
+      testEntityProvider,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          catalog: {
+            rules: [{ allow: ['ModelEndpoint', 'Agent', 'Location'] }],
+          },
+        },
+      }),
+    ],
+  });
+  return { backend, getConnection: () => connection };
+}
+
 describe('the catalog with the AI platform entity model', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
@@ -96,40 +135,11 @@ describe('the catalog with the AI platform entity model', () => {
     'stores relations, warnings and validation errors (%s)',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      let connection: EntityProviderConnection | undefined;
-      const testEntityProvider = createBackendModule({
-        pluginId: 'catalog',
-        moduleId: 'test-entities',
-        register(reg) {
-          reg.registerInit({
-            deps: { catalogProcessing: catalogProcessingExtensionPoint },
-            async init({ catalogProcessing }) {
-              catalogProcessing.addEntityProvider({
-                getProviderName: () => 'test-entities',
-                connect: async c => {
-                  connection = c;
-                },
-              });
-            },
-          });
-        },
-      });
-
-      const backend = await startTestBackend({
-        features: [
-          catalogPlugin,
-          catalogModuleAiPlatformEntityModel,
-          testEntityProvider,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              catalog: {
-                rules: [{ allow: ['ModelEndpoint', 'Agent', 'Location'] }],
-              },
-            },
-          }),
-        ],
-      });
+      const { backend, getConnection } = await startCatalog(knex);
+      const connection = await waitFor(
+        async () => getConnection(),
+        'the entity provider',
+      );
 
       const server = backend.server;
       try {
@@ -142,8 +152,7 @@ describe('the catalog with the AI platform entity model', () => {
           return res.status === 200 ? (res.body as any) : undefined;
         };
 
-        await waitFor(async () => connection, 'the entity provider');
-        await connection!.applyMutation({
+        await connection.applyMutation({
           type: 'full',
           entities: [{ entity: gpt4o, locationKey: location }],
         });
@@ -152,7 +161,7 @@ describe('the catalog with the AI platform entity model', () => {
           'the model endpoint',
         );
 
-        await connection!.applyMutation({
+        await connection.applyMutation({
           type: 'full',
           entities: [gpt4o, supportTriage, brokenAgent].map(entity => ({
             entity,
@@ -207,6 +216,79 @@ describe('the catalog with the AI platform entity model', () => {
         expect(errors.map(e => e.message)).toEqual([
           'Processor AiPlatformEntitiesProcessor threw an error while validating the entity agent:default/broken-agent; caused by InputError: Agent "default/broken-agent" is invalid: spec.autonomyLevel: must be one of L1, L2, L3, L4, L5',
         ]);
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reports the same field paths from POST /validate-entity as from processing (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { backend } = await startCatalog(knex);
+      const validate = (entity: Entity) =>
+        request(backend.server)
+          .post('/api/catalog/validate-entity')
+          .set('Authorization', mockCredentials.user.header())
+          .send({
+            entity,
+            location: 'url:https://example.com/ai/catalog-info.yaml',
+          });
+      const { metadata: _brokenMetadata, ...brokenAgentWithoutLocation } =
+        brokenAgent;
+      const invalidModelEndpoint: Entity = {
+        apiVersion: 'aiplatform.io/v1alpha1',
+        kind: 'ModelEndpoint',
+        metadata: { name: 'llama-broken' },
+        spec: {
+          type: 'chat',
+          lifecycle: 'production',
+          owner: 'ml-platform',
+          model: { name: 'meta-llama/Llama-3.1-8B-Instruct' },
+          serving: {
+            mode: 'self-hosted',
+            runtime: 'vllm',
+            replicas: { min: 3, max: 1 },
+          },
+        },
+      };
+      try {
+        const invalidAgentResponse = await validate({
+          ...brokenAgentWithoutLocation,
+          metadata: { name: 'broken-agent' },
+        });
+        expect(invalidAgentResponse.status).toBe(400);
+        expect(
+          invalidAgentResponse.body.errors.map(
+            (e: { message: string }) => e.message,
+          ),
+        ).toEqual([
+          'Processor AiPlatformEntitiesProcessor threw an error while validating the entity agent:default/broken-agent; caused by InputError: Agent "default/broken-agent" is invalid: spec.autonomyLevel: must be one of L1, L2, L3, L4, L5',
+        ]);
+
+        const invalidModelResponse = await validate(invalidModelEndpoint);
+        expect(invalidModelResponse.status).toBe(400);
+        expect(
+          invalidModelResponse.body.errors.map(
+            (e: { message: string }) => e.message,
+          ),
+        ).toEqual([
+          'Processor AiPlatformEntitiesProcessor threw an error while validating the entity modelendpoint:default/llama-broken; caused by InputError: ModelEndpoint "default/llama-broken" is invalid: spec.serving.replicas: min (3) must not be greater than max (1)',
+        ]);
+
+        const validAgentResponse = await validate({
+          ...supportTriage,
+          metadata: { name: 'support-triage' },
+        });
+        expect(validAgentResponse.status).toBe(200);
+
+        const { metadata: _gptMetadata, ...gpt4oWithoutLocation } = gpt4o;
+        const validModelResponse = await validate({
+          ...gpt4oWithoutLocation,
+          metadata: { name: 'gpt-4o' },
+        });
+        expect(validModelResponse.status).toBe(200);
       } finally {
         await backend.stop();
       }

@@ -1,6 +1,6 @@
 /**
- * Scaffolder backend module with the AI Platform golden-path actions, starting with
- * `ai-platform:gitops:commit`.
+ * Scaffolder backend module with the AI Platform golden-path actions:
+ * `ai-platform:endpoint:plan`, `ai-platform:endpoint:render` and `ai-platform:gitops:commit`.
  *
  * @packageDocumentation
  */

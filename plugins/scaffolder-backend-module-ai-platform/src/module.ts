@@ -2,8 +2,13 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createAiPlatformGitopsCommitAction } from './actions';
+import {
+  createAiPlatformEndpointPlanAction,
+  createAiPlatformEndpointRenderAction,
+  createAiPlatformGitopsCommitAction,
+} from './actions';
 
 /**
  * Scaffolder module that registers the AI Platform golden-path actions.
@@ -19,8 +24,9 @@ export const scaffolderModuleAiPlatform = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, logger }) {
+      async init({ scaffolder, config, logger, catalog }) {
         const gitopsRepository = config.getOptionalString(
           'aiPlatform.gitops.repository',
         );
@@ -29,7 +35,11 @@ export const scaffolderModuleAiPlatform = createBackendModule({
             'aiPlatform.gitops.repository is not set; ai-platform:gitops:commit will fail unless a template passes the repository input',
           );
         }
-        scaffolder.addActions(createAiPlatformGitopsCommitAction({ config }));
+        scaffolder.addActions(
+          createAiPlatformGitopsCommitAction({ config }),
+          createAiPlatformEndpointPlanAction({ config, catalog }),
+          createAiPlatformEndpointRenderAction({ config }),
+        );
       },
     });
   },

@@ -4,7 +4,11 @@ import { Knex } from 'knex';
 import { DatabaseTelemetryStore } from './DatabaseTelemetryStore';
 import { SKETCH_RELATIVE_ACCURACY } from './logBucketSketch';
 import { TelemetryEvent } from './TelemetryStore';
-import { entitySubject, unattributedSubject } from './telemetrySubject';
+import {
+  entitySubject,
+  unattributedAgentSubject,
+  unattributedSubject,
+} from './telemetrySubject';
 
 jest.setTimeout(60_000);
 
@@ -333,6 +337,7 @@ describe('DatabaseTelemetryStore', () => {
       expect(unattributed).toEqual([
         {
           joinKey: 'gpt-4o',
+          joinKeyKind: 'model',
           requests: 3,
           errors: 1,
           inputTokens: 300,
@@ -342,6 +347,7 @@ describe('DatabaseTelemetryStore', () => {
         },
         {
           joinKey: 'checkout-agent',
+          joinKeyKind: 'model',
           requests: 1,
           errors: 0,
           inputTokens: 7,
@@ -362,6 +368,70 @@ describe('DatabaseTelemetryStore', () => {
           to: new Date('2026-11-21T00:00:00Z'),
         }),
       ).resolves.toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'counts a call made by an agent for the endpoint and the agent, %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const agentRef = 'agent:default/checkout-agent';
+      await store.insertEvents([
+        event({
+          sourceEventId: 'a1',
+          agentJoinKey: 'agt_checkout',
+          agentEntityRef: 'Agent:default/Checkout-Agent',
+        }),
+        event({ sourceEventId: 'a2', agentJoinKey: 'agt_unknown' }),
+        event({ sourceEventId: 'a3' }),
+      ]);
+      // A retried batch changes no counter of either subject.
+      await expect(
+        store.insertEvents([
+          event({
+            sourceEventId: 'a1',
+            agentJoinKey: 'agt_checkout',
+            agentEntityRef: agentRef,
+          }),
+        ]),
+      ).resolves.toEqual({ inserted: 0, duplicates: 1 });
+
+      const endpoint = await store.getUsage({
+        subject: entitySubject(ENDPOINT_REF),
+        ...WINDOW,
+      });
+      expect(endpoint.requests).toBe(3);
+      const agent = await store.getUsage({
+        subject: entitySubject(agentRef),
+        ...WINDOW,
+      });
+      expect(agent).toMatchObject({
+        requests: 1,
+        inputTokens: 100,
+        ttftMs: { count: 1 },
+        latencyMs: { count: 1 },
+      });
+      const unknownAgent = await store.getUsage({
+        subject: unattributedAgentSubject('agt_unknown'),
+        ...WINDOW,
+      });
+      expect(unknownAgent.requests).toBe(1);
+      expect(await store.listUnattributed(WINDOW)).toEqual([
+        expect.objectContaining({
+          joinKey: 'agt_unknown',
+          joinKeyKind: 'agent',
+          requests: 1,
+        }),
+      ]);
+
+      const stored = await knex('ai_platform_events')
+        .where('source_event_id', 'a1')
+        .first();
+      expect(stored).toMatchObject({
+        entity_ref: ENDPOINT_REF,
+        agent_entity_ref: agentRef,
+        agent_join_key: 'agt_checkout',
+      });
     },
   );
 

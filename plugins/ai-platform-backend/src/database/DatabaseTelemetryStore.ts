@@ -13,7 +13,9 @@ import {
 import {
   entitySubject,
   normalizeTelemetryEntityRef,
+  UNATTRIBUTED_AGENT_SUBJECT_PREFIX,
   UNATTRIBUTED_SUBJECT_PREFIX,
+  unattributedAgentSubject,
   unattributedSubject,
 } from './telemetrySubject';
 import {
@@ -50,6 +52,8 @@ interface EventRow {
   occurred_at: number;
   entity_ref: string | null;
   join_key: string;
+  agent_entity_ref: string | null;
+  agent_join_key: string | null;
   operation: string;
   model: string | null;
   provider: string | null;
@@ -130,6 +134,14 @@ function toEventRow(event: TelemetryEvent, index: number): EventRow {
   assertNonEmptyString(event.sourceEventId, 'sourceEventId', index);
   assertNonEmptyString(event.joinKey, 'joinKey', index);
   assertNonEmptyString(event.operation, 'operation', index);
+  if (event.agentJoinKey !== undefined && event.agentJoinKey !== null) {
+    assertNonEmptyString(event.agentJoinKey, 'agentJoinKey', index);
+  }
+  if (event.agentEntityRef && !event.agentJoinKey) {
+    throw new InputError(
+      `Telemetry event ${index}: 'agentEntityRef' needs the 'agentJoinKey' it was resolved from`,
+    );
+  }
   if (
     !(event.occurredAt instanceof Date) ||
     Number.isNaN(event.occurredAt.getTime())
@@ -159,6 +171,10 @@ function toEventRow(event: TelemetryEvent, index: number): EventRow {
       ? normalizeTelemetryEntityRef(event.entityRef)
       : null,
     join_key: event.joinKey,
+    agent_entity_ref: event.agentEntityRef
+      ? normalizeTelemetryEntityRef(event.agentEntityRef)
+      : null,
+    agent_join_key: event.agentJoinKey ?? null,
     operation: event.operation,
     model: event.model,
     provider: event.provider,
@@ -175,10 +191,22 @@ function toEventRow(event: TelemetryEvent, index: number): EventRow {
   };
 }
 
-function subjectOf(row: EventRow): string {
-  return row.entity_ref
+/**
+ * The rollup subjects an event counts for: its primary subject (model
+ * endpoint or unattributed model alias) and, for calls made by an agent, the
+ * agent's subject (Agent entity or unattributed agent id).
+ */
+function subjectsOf(row: EventRow): string[] {
+  const primary = row.entity_ref
     ? entitySubject(row.entity_ref)
     : unattributedSubject(row.join_key);
+  if (!row.agent_join_key) {
+    return [primary];
+  }
+  const agent = row.agent_entity_ref
+    ? entitySubject(row.agent_entity_ref)
+    : unattributedAgentSubject(row.agent_join_key);
+  return agent === primary ? [primary] : [primary, agent];
 }
 
 /**
@@ -214,8 +242,7 @@ function aggregateRows(rows: EventRow[]): {
     }
   };
 
-  for (const row of rows) {
-    const subject = subjectOf(row);
+  const addRow = (subject: string, row: EventRow) => {
     const hourStart = hourStartOf(row.occurred_at);
     const key = JSON.stringify([subject, hourStart]);
     let rollup = rollups.get(key);
@@ -243,6 +270,12 @@ function aggregateRows(rows: EventRow[]): {
       if (row.streamed && row.ttft_ms !== null) {
         addToSketch(subject, hourStart, 'ttft_ms', row.ttft_ms);
       }
+    }
+  };
+
+  for (const row of rows) {
+    for (const subject of subjectsOf(row)) {
+      addRow(subject, row);
     }
   }
 
@@ -381,7 +414,11 @@ export class DatabaseTelemetryStore implements TelemetryStore {
   async listUnattributed(options: TimeWindow): Promise<UnattributedUsage[]> {
     const { fromMs, toMs } = hourAlignedWindow(options);
     const rows = await this.db(ROLLUPS_TABLE)
-      .where('subject', 'like', `${UNATTRIBUTED_SUBJECT_PREFIX}%`)
+      .where(builder =>
+        builder
+          .where('subject', 'like', `${UNATTRIBUTED_SUBJECT_PREFIX}%`)
+          .orWhere('subject', 'like', `${UNATTRIBUTED_AGENT_SUBJECT_PREFIX}%`),
+      )
       .andWhere('hour_start', '>=', fromMs)
       .andWhere('hour_start', '<', toMs)
       .groupBy('subject')
@@ -396,19 +433,31 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       );
 
     return rows
-      .map(row => ({
-        joinKey: String(row.subject).slice(UNATTRIBUTED_SUBJECT_PREFIX.length),
-        requests: toNumber(row.requests),
-        errors: toNumber(row.errors),
-        inputTokens: toNumber(row.input_tokens),
-        outputTokens: toNumber(row.output_tokens),
-        costUsd: toNumber(row.cost_usd),
-        lastSeenHourStart: new Date(
-          toNumber(row.last_hour_start),
-        ).toISOString(),
-      }))
+      .map(row => {
+        const subject = String(row.subject);
+        const isAgent = subject.startsWith(UNATTRIBUTED_AGENT_SUBJECT_PREFIX);
+        return {
+          joinKey: subject.slice(
+            isAgent
+              ? UNATTRIBUTED_AGENT_SUBJECT_PREFIX.length
+              : UNATTRIBUTED_SUBJECT_PREFIX.length,
+          ),
+          joinKeyKind: isAgent ? ('agent' as const) : ('model' as const),
+          requests: toNumber(row.requests),
+          errors: toNumber(row.errors),
+          inputTokens: toNumber(row.input_tokens),
+          outputTokens: toNumber(row.output_tokens),
+          costUsd: toNumber(row.cost_usd),
+          lastSeenHourStart: new Date(
+            toNumber(row.last_hour_start),
+          ).toISOString(),
+        };
+      })
       .sort(
-        (a, b) => b.requests - a.requests || a.joinKey.localeCompare(b.joinKey),
+        (a, b) =>
+          b.requests - a.requests ||
+          a.joinKeyKind.localeCompare(b.joinKeyKind) ||
+          a.joinKey.localeCompare(b.joinKey),
       );
   }
 

@@ -22,6 +22,18 @@ export interface TelemetryEvent {
   entityRef: string | null;
   /** The join key seen on the call: the gateway model alias or agent id. */
   joinKey: string;
+  /**
+   * The agent the call was made for (gateway agent id, e.g.
+   * `gen_ai.agent.id`), or `null`/absent when the call carries none. A call
+   * with an agent counts for two subjects: its primary subject
+   * (`entityRef` / `joinKey`, the model endpoint) and the agent.
+   */
+  agentJoinKey?: string | null;
+  /**
+   * The Agent entity `agentJoinKey` resolved to, e.g.
+   * `agent:default/checkout-agent`; `null` when no entity declares it.
+   */
+  agentEntityRef?: string | null;
   /** `gen_ai.operation.name`: `chat`, `embeddings`, `invoke_agent`, ... */
   operation: string;
   model: string | null;
@@ -103,6 +115,11 @@ export interface SubjectUsage {
  */
 export interface UnattributedUsage {
   joinKey: string;
+  /**
+   * What the join key names: a gateway model alias (`model`) or a gateway
+   * agent id (`agent`).
+   */
+  joinKeyKind: 'model' | 'agent';
   requests: number;
   errors: number;
   inputTokens: number;

@@ -49,3 +49,22 @@ export function entitySubject(entityRef: string): string {
 export function unattributedSubject(joinKey: string): string {
   return `${UNATTRIBUTED_SUBJECT_PREFIX}${joinKey}`;
 }
+
+/**
+ * Prefix of the rollup subjects that hold telemetry of agent ids that no
+ * catalog entity claimed.
+ *
+ * @internal
+ */
+export const UNATTRIBUTED_AGENT_SUBJECT_PREFIX = 'unattributed-agent:';
+
+/**
+ * The rollup subject of calls made for an agent id that no entity claimed,
+ * e.g. `unattributed-agent:agt_01J9`. Kept apart from the model aliases so
+ * an alias and an agent id with the same text never share counters.
+ *
+ * @internal
+ */
+export function unattributedAgentSubject(agentJoinKey: string): string {
+  return `${UNATTRIBUTED_AGENT_SUBJECT_PREFIX}${agentJoinKey}`;
+}

@@ -159,6 +159,7 @@ describe('createRouter', () => {
     store.listUnattributed.mockResolvedValue([
       {
         joinKey: 'gpt-4o',
+        joinKeyKind: 'model',
         requests: 3,
         errors: 0,
         inputTokens: 30,

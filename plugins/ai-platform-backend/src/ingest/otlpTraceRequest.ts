@@ -1,0 +1,323 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { loadSync, Type } from 'protobufjs';
+
+/**
+ * An OTLP attribute value (`AnyValue`) as a plain value: strings, numbers
+ * (`intValue` and `doubleValue`), booleans, arrays, key/value maps; bytes as
+ * base64 strings.
+ *
+ * @internal
+ */
+export type OtlpAttributeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | OtlpAttributeValue[]
+  | { [key: string]: OtlpAttributeValue };
+
+/**
+ * OTLP attributes keyed by attribute name.
+ *
+ * @internal
+ */
+export type OtlpAttributes = Map<string, OtlpAttributeValue>;
+
+/**
+ * One span of an `ExportTraceServiceRequest`, decoded from JSON or protobuf
+ * into the same shape. Ids are lower-case hex (empty when absent); times are
+ * the raw nanosecond values, validated when the span is mapped.
+ *
+ * @internal
+ */
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: OtlpAttributes;
+  events: Array<{
+    name: string;
+    timeUnixNano: string;
+    attributes: OtlpAttributes;
+  }>;
+  /** 0 unset, 1 ok, 2 error. */
+  statusCode: number;
+  statusMessage: string;
+  resourceAttributes: OtlpAttributes;
+}
+
+/**
+ * The OTLP response to an export request.
+ *
+ * @internal
+ */
+export interface OtlpTraceExportResponse {
+  partialSuccess?: { rejectedSpans: number; errorMessage: string };
+}
+
+const PROTO_FILE = resolvePackagePath(
+  '@ai-platform/plugin-ai-platform-backend',
+  'proto/otlp_trace_service.proto',
+);
+
+let protoTypes: { request: Type; response: Type } | undefined;
+
+function getProtoTypes() {
+  if (!protoTypes) {
+    const root = loadSync(PROTO_FILE);
+    protoTypes = {
+      request: root.lookupType('aiplatform.otlp.v1.ExportTraceServiceRequest'),
+      response: root.lookupType(
+        'aiplatform.otlp.v1.ExportTraceServiceResponse',
+      ),
+    };
+  }
+  return protoTypes;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function arrayField(
+  container: Record<string, unknown>,
+  field: string,
+  path: string,
+): Record<string, unknown>[] {
+  const value = container[field];
+  if (value === undefined || value === null) {
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    throw new InputError(
+      `Invalid OTLP trace request: '${path}${field}' must be an array`,
+    );
+  }
+  value.forEach((item, index) => {
+    if (!isRecord(item)) {
+      throw new InputError(
+        `Invalid OTLP trace request: '${path}${field}[${index}]' must be an object`,
+      );
+    }
+  });
+  return value as Record<string, unknown>[];
+}
+
+/** Ids are hex in OTLP JSON; base64 (proto3 JSON) is accepted as well. */
+function idToHex(value: unknown, byteLength: number): string {
+  if (typeof value !== 'string' || value === '') {
+    return '';
+  }
+  if (/^[0-9a-fA-F]+$/.test(value) && value.length === byteLength * 2) {
+    return value.toLowerCase();
+  }
+  const decoded = Buffer.from(value, 'base64');
+  if (decoded.length === byteLength && decoded.toString('base64') === value) {
+    return decoded.toString('hex');
+  }
+  return value;
+}
+
+function bytesToHex(value: unknown): string {
+  if (value instanceof Uint8Array) {
+    return Buffer.from(value).toString('hex');
+  }
+  return '';
+}
+
+function nanosToString(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    return String(value);
+  }
+  if (isRecord(value) && typeof value.toString === 'function') {
+    // protobufjs Long
+    return value.toString();
+  }
+  return '';
+}
+
+/** Decodes a JSON or protobuf (as `toObject`) `AnyValue`. */
+function decodeAnyValue(value: unknown): OtlpAttributeValue {
+  if (!isRecord(value)) {
+    return null;
+  }
+  if (typeof value.stringValue === 'string') {
+    return value.stringValue;
+  }
+  if (typeof value.boolValue === 'boolean') {
+    return value.boolValue;
+  }
+  if (value.intValue !== undefined && value.intValue !== null) {
+    const parsed = Number(nanosToString(value.intValue));
+    return Number.isFinite(parsed) ? parsed : String(value.intValue);
+  }
+  if (value.doubleValue !== undefined && value.doubleValue !== null) {
+    return Number(value.doubleValue);
+  }
+  if (isRecord(value.arrayValue)) {
+    const values = value.arrayValue.values;
+    return Array.isArray(values) ? values.map(decodeAnyValue) : [];
+  }
+  if (isRecord(value.kvlistValue)) {
+    return Object.fromEntries(decodeAttributes(value.kvlistValue.values));
+  }
+  if (typeof value.bytesValue === 'string') {
+    return value.bytesValue;
+  }
+  if (value.bytesValue instanceof Uint8Array) {
+    return Buffer.from(value.bytesValue).toString('base64');
+  }
+  return null;
+}
+
+function decodeAttributes(value: unknown): OtlpAttributes {
+  const attributes: OtlpAttributes = new Map();
+  if (!Array.isArray(value)) {
+    return attributes;
+  }
+  for (const item of value) {
+    if (isRecord(item) && typeof item.key === 'string') {
+      attributes.set(item.key, decodeAnyValue(item.value));
+    }
+  }
+  return attributes;
+}
+
+/**
+ * Walks `resourceSpans[].scopeSpans[].spans[]` of a request object (JSON, or
+ * protobuf after `toObject`) and flattens it into spans.
+ */
+function flattenRequest(
+  request: unknown,
+  ids: { traceId: (v: unknown) => string; spanId: (v: unknown) => string },
+): OtlpSpan[] {
+  if (!isRecord(request)) {
+    throw new InputError(
+      "Invalid OTLP trace request: expected an ExportTraceServiceRequest object with 'resourceSpans'",
+    );
+  }
+  const spans: OtlpSpan[] = [];
+  arrayField(request, 'resourceSpans', '').forEach((resourceSpans, r) => {
+    const resourceAttributes = decodeAttributes(
+      isRecord(resourceSpans.resource)
+        ? resourceSpans.resource.attributes
+        : undefined,
+    );
+    arrayField(resourceSpans, 'scopeSpans', `resourceSpans[${r}].`).forEach(
+      (scopeSpans, s) => {
+        for (const span of arrayField(
+          scopeSpans,
+          'spans',
+          `resourceSpans[${r}].scopeSpans[${s}].`,
+        )) {
+          const status = isRecord(span.status) ? span.status : {};
+          spans.push({
+            traceId: ids.traceId(span.traceId),
+            spanId: ids.spanId(span.spanId),
+            parentSpanId: ids.spanId(span.parentSpanId),
+            name: typeof span.name === 'string' ? span.name : '',
+            startTimeUnixNano: nanosToString(span.startTimeUnixNano),
+            endTimeUnixNano: nanosToString(span.endTimeUnixNano),
+            attributes: decodeAttributes(span.attributes),
+            events: (Array.isArray(span.events) ? span.events : [])
+              .filter(isRecord)
+              .map(event => ({
+                name: typeof event.name === 'string' ? event.name : '',
+                timeUnixNano: nanosToString(event.timeUnixNano),
+                attributes: decodeAttributes(event.attributes),
+              })),
+            statusCode: Number(status.code ?? 0),
+            statusMessage:
+              typeof status.message === 'string' ? status.message : '',
+            resourceAttributes,
+          });
+        }
+      },
+    );
+  });
+  return spans;
+}
+
+/**
+ * Decodes an OTLP/HTTP JSON `ExportTraceServiceRequest` body.
+ *
+ * @throws InputError when the body is not JSON or not shaped like a request
+ * @internal
+ */
+export function decodeOtlpTraceJson(body: Buffer): OtlpSpan[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new InputError(
+      `Malformed JSON body: ${
+        (error as Error).message
+      }; expected an OTLP ExportTraceServiceRequest`,
+    );
+  }
+  return flattenRequest(parsed, {
+    traceId: v => idToHex(v, 16),
+    spanId: v => idToHex(v, 8),
+  });
+}
+
+/**
+ * Decodes an OTLP/HTTP protobuf `ExportTraceServiceRequest` body.
+ *
+ * @throws InputError when the body is not a valid protobuf message
+ * @internal
+ */
+export function decodeOtlpTraceProtobuf(body: Buffer): OtlpSpan[] {
+  const { request } = getProtoTypes();
+  let object: Record<string, unknown>;
+  try {
+    const message = request.decode(body);
+    object = request.toObject(message, {
+      longs: String,
+      enums: Number,
+      oneofs: false,
+    });
+  } catch (error) {
+    throw new InputError(
+      `Malformed protobuf body: ${
+        (error as Error).message
+      }; expected an OTLP ExportTraceServiceRequest`,
+    );
+  }
+  return flattenRequest(object, { traceId: bytesToHex, spanId: bytesToHex });
+}
+
+/**
+ * Encodes an OTLP trace export response as JSON (int64 as a decimal string,
+ * per the OTLP JSON encoding) or protobuf.
+ *
+ * @internal
+ */
+export function encodeOtlpTraceResponse(
+  response: OtlpTraceExportResponse,
+  format: 'json' | 'protobuf',
+): Buffer {
+  if (format === 'json') {
+    const json = response.partialSuccess
+      ? {
+          partialSuccess: {
+            rejectedSpans: String(response.partialSuccess.rejectedSpans),
+            errorMessage: response.partialSuccess.errorMessage,
+          },
+        }
+      : {};
+    return Buffer.from(JSON.stringify(json), 'utf8');
+  }
+  const { response: responseType } = getProtoTypes();
+  const message = responseType.fromObject(
+    response.partialSuccess ? { partialSuccess: response.partialSuccess } : {},
+  );
+  return Buffer.from(responseType.encode(message).finish());
+}

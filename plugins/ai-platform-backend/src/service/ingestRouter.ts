@@ -1,0 +1,279 @@
+import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  CustomErrorBase,
+  InputError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import { TelemetryStore } from '../database/TelemetryStore';
+import { mapGenAiSpans } from '../ingest/mapGenAiSpans';
+import {
+  mapLiteLlmPayloads,
+  parseLiteLlmBody,
+} from '../ingest/mapLiteLlmPayloads';
+import {
+  decodeOtlpTraceJson,
+  decodeOtlpTraceProtobuf,
+  encodeOtlpTraceResponse,
+} from '../ingest/otlpTraceRequest';
+import { TelemetryEntityResolver } from '../ingest/TelemetryEntityResolver';
+import { UnresolvedTelemetryEvent } from '../ingest/UnresolvedTelemetryEvent';
+
+/**
+ * Default of `aiPlatform.ingest.maxBodyBytes`: 5 MB.
+ *
+ * @internal
+ */
+export const DEFAULT_INGEST_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** Seconds a client should wait before retrying after a 503. */
+const RETRY_AFTER_SECONDS = 30;
+
+/** Messages of rejected spans quoted in an OTLP partial success. */
+const MAX_QUOTED_REJECTIONS = 5;
+
+/**
+ * The request body exceeds `aiPlatform.ingest.maxBodyBytes`.
+ *
+ * @internal
+ */
+export class PayloadTooLargeError extends CustomErrorBase {
+  name = 'PayloadTooLargeError' as const;
+  statusCode = 413;
+}
+
+/**
+ * The request body has a content type or encoding the route does not take.
+ *
+ * @internal
+ */
+export class UnsupportedMediaTypeError extends CustomErrorBase {
+  name = 'UnsupportedMediaTypeError' as const;
+  statusCode = 415;
+}
+
+/**
+ * Options of {@link createIngestRouter}.
+ *
+ * @internal
+ */
+export interface IngestRouterOptions {
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  telemetryStore: TelemetryStore;
+  entityResolver: TelemetryEntityResolver;
+  /** Largest accepted body, after gzip decompression. */
+  maxBodyBytes: number;
+}
+
+/** PostgreSQL SQLSTATEs that mean the database cannot serve right now. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+]);
+
+/**
+ * Whether an error from the store means the database is unreachable or
+ * overloaded (so the client should retry), rather than a bug or bad data.
+ *
+ * @internal
+ */
+export function isDatabaseUnavailableError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) {
+    return false;
+  }
+  const { name, code, message } = error as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+  };
+  if (name === 'KnexTimeoutError') {
+    return true;
+  }
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code)) {
+      return true;
+    }
+    // SQLSTATE class 08: connection exceptions.
+    if (/^08[0-9A-Z]{3}$/.test(code)) {
+      return true;
+    }
+  }
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|Unable to acquire a connection|connect ECONNREFUSED/.test(
+      message,
+    )
+  );
+}
+
+type BodyFormat = 'json' | 'protobuf';
+
+function bodyFormatOf(req: express.Request): BodyFormat {
+  if (req.is('application/x-protobuf') || req.is('application/protobuf')) {
+    return 'protobuf';
+  }
+  if (req.is('application/json')) {
+    return 'json';
+  }
+  throw new UnsupportedMediaTypeError(
+    `Unsupported Content-Type '${
+      req.headers['content-type'] ?? '(none)'
+    }': expected application/json or application/x-protobuf`,
+  );
+}
+
+/**
+ * Creates the telemetry ingest routes: `POST /v1/traces` (OTLP/HTTP) and
+ * `POST /ingest/litellm`. They accept only service principals: Backstage
+ * plugins and external access tokens (`backend.auth.externalAccess`).
+ *
+ * @internal
+ */
+export function createIngestRouter(
+  options: IngestRouterOptions,
+): express.Router {
+  const { httpAuth, logger, telemetryStore, entityResolver, maxBodyBytes } =
+    options;
+  const router = Router();
+
+  const rawBodyParser = express.raw({
+    type: () => true,
+    limit: maxBodyBytes,
+    inflate: true,
+  });
+
+  /** Checks credentials before anything of the body is read. */
+  const requireService: express.RequestHandler = async (req, _res, next) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    next();
+  };
+
+  /** Reads the (gunzipped) body into `req.body` as a Buffer. */
+  const readBody: express.RequestHandler = (req, res, next) => {
+    rawBodyParser(req, res, error => {
+      if (!error) {
+        if (!Buffer.isBuffer(req.body)) {
+          req.body = Buffer.alloc(0);
+        }
+        next();
+        return;
+      }
+      const encoding = String(req.headers['content-encoding'] ?? 'identity');
+      if (error.type === 'entity.too.large') {
+        next(
+          new PayloadTooLargeError(
+            `Request body exceeds the ingest limit of ${maxBodyBytes} bytes${
+              encoding === 'identity' ? '' : ' after decompression'
+            } (aiPlatform.ingest.maxBodyBytes)`,
+          ),
+        );
+      } else if (error.type === 'encoding.unsupported') {
+        next(
+          new UnsupportedMediaTypeError(
+            `Unsupported Content-Encoding '${encoding}': expected gzip or no encoding`,
+          ),
+        );
+      } else if (encoding !== 'identity') {
+        next(
+          new InputError(
+            `Malformed ${encoding} body: the body could not be decompressed (${
+              error.code ?? error.message
+            })`,
+          ),
+        );
+      } else {
+        next(
+          new InputError(`Could not read the request body: ${error.message}`),
+        );
+      }
+    });
+  };
+
+  /**
+   * Resolves and stores events in one transaction; the response is only
+   * sent after it committed. Database outages answer 503 + Retry-After.
+   */
+  async function storeEvents(
+    events: UnresolvedTelemetryEvent[],
+    res: express.Response,
+  ) {
+    try {
+      const resolved = await entityResolver.resolve(events);
+      return await telemetryStore.insertEvents(resolved);
+    } catch (error) {
+      if (
+        error instanceof ServiceUnavailableError ||
+        isDatabaseUnavailableError(error)
+      ) {
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+        if (error instanceof ServiceUnavailableError) {
+          throw error;
+        }
+        logger.warn(
+          `Telemetry ingest failed, the database is unavailable: ${error}`,
+        );
+        throw new ServiceUnavailableError(
+          `The telemetry database is unavailable; nothing of this batch was stored, retry after ${RETRY_AFTER_SECONDS} s`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  router.post('/v1/traces', requireService, readBody, async (req, res) => {
+    const format = bodyFormatOf(req);
+    const body = req.body as Buffer;
+    const spans =
+      format === 'protobuf'
+        ? decodeOtlpTraceProtobuf(body)
+        : decodeOtlpTraceJson(body);
+    const { events, rejected } = mapGenAiSpans(spans);
+    await storeEvents(events, res);
+
+    const response =
+      rejected.length > 0
+        ? {
+            partialSuccess: {
+              rejectedSpans: rejected.length,
+              errorMessage: `${rejected.length} span(s) rejected: ${rejected
+                .slice(0, MAX_QUOTED_REJECTIONS)
+                .map(item => item.message)
+                .join('; ')}${
+                rejected.length > MAX_QUOTED_REJECTIONS ? '; ...' : ''
+              }`,
+            },
+          }
+        : {};
+    res
+      .status(200)
+      .type(
+        format === 'protobuf' ? 'application/x-protobuf' : 'application/json',
+      )
+      .send(encodeOtlpTraceResponse(response, format));
+  });
+
+  router.post('/ingest/litellm', requireService, readBody, async (req, res) => {
+    if (!req.is('application/json') && !req.is('application/x-ndjson')) {
+      throw new UnsupportedMediaTypeError(
+        `Unsupported Content-Type '${
+          req.headers['content-type'] ?? '(none)'
+        }': expected application/json`,
+      );
+    }
+    const payloads = parseLiteLlmBody(req.body as Buffer);
+    const { events, rejected } = mapLiteLlmPayloads(payloads);
+    const { inserted, duplicates } = await storeEvents(events, res);
+    res.status(200).json({ accepted: inserted, duplicates, rejected });
+  });
+
+  return router;
+}

@@ -1,0 +1,32 @@
+export { computeMemoryFit, formatGiB, type MemoryFitInput } from './memoryFit';
+export {
+  estimateEndpointCost,
+  formatUsd,
+  HOURS_PER_MONTH,
+  roundUsd,
+} from './costEstimate';
+export {
+  describeFailedDecisions,
+  isDns1123Label,
+  isMigResourceName,
+  normalizeGroupRef,
+  planEndpoint,
+  resolveGpusPerReplica,
+} from './planEndpoint';
+export { ENDPOINT_PLAN_RUNTIMES } from './types';
+export type {
+  ApprovedModel,
+  EndpointCostEstimate,
+  EndpointPlan,
+  EndpointPlanningConfig,
+  EndpointPlanRuntime,
+  EndpointRequest,
+  ExistingEndpointAllocation,
+  GpuProfile,
+  GpuToleration,
+  MemoryFit,
+  PlanDecision,
+  PlatformCluster,
+  PlatformPolicy,
+  PlatformTeam,
+} from './types';

@@ -1,0 +1,1 @@
+export { EntityAgentDependenciesCard } from './AgentDependenciesCard';

@@ -1,0 +1,1 @@
+export { EntityAgentOverviewCard } from './AgentOverviewCard';

@@ -1,0 +1,12 @@
+export { AiEntityField, AiEntityFieldGrid } from './AiEntityFields';
+export {
+  AGENT_AUDIENCE_LABELS,
+  AGENT_RISK_TIER_LABELS,
+  NOT_SET,
+  describeAutonomyLevel,
+  describeModelServing,
+  formatReplicaRange,
+  formatUsd,
+  parseSpecEntityRef,
+  readRelationTargets,
+} from './aiEntityDisplay';

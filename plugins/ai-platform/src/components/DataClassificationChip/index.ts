@@ -1,0 +1,1 @@
+export { DataClassificationChip } from './DataClassificationChip';

@@ -1,0 +1,4 @@
+export {
+  EntityPolicyWarnings,
+  readPolicyStatusItems,
+} from './EntityPolicyWarnings';

@@ -1,0 +1,1 @@
+export { EntityModelEndpointAgentsCard } from './ModelEndpointAgentsCard';

@@ -1,0 +1,1 @@
+export { EntityModelEndpointOverviewCard } from './ModelEndpointOverviewCard';
