@@ -73,8 +73,21 @@ download_node_into() {
   fi
 }
 
+# Node (and so Yarn) trusts only its built-in CAs unless told otherwise. Where the system npm is
+# configured with a CA file (TLS-intercepting proxies), hand the same file to Node.
+ensure_ca_certs() {
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && command -v npm >/dev/null 2>&1; then
+    local cafile
+    cafile="$(npm config get cafile 2>/dev/null)"
+    if [ -n "$cafile" ] && [ "$cafile" != null ] && [ "$cafile" != undefined ] && [ -f "$cafile" ]; then
+      export NODE_EXTRA_CA_CERTS="$cafile"
+    fi
+  fi
+}
+
 # Puts a Node 22 first on PATH: the one already there, or the project-local one.
 ensure_node() {
+  ensure_ca_certs
   local current
   if command -v node >/dev/null 2>&1 && [ "$(node_major_of node)" = "$NODE_MAJOR" ]; then
     current="$(command -v node)"

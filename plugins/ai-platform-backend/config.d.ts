@@ -30,5 +30,40 @@ export interface Config {
        */
       entityRefreshSeconds?: number;
     };
+    /**
+     * The scorecard engine (checks of ModelEndpoint and Agent entities).
+     */
+    scorecards?: {
+      /**
+       * Requests (for `ttft-p95`: streamed successful calls with a TTFT) a
+       * window needs before an SLO check or the budget forecast is judged;
+       * fewer give `not-enough-data`. Defaults to 20.
+       */
+      minRequests?: number;
+      /**
+       * Minutes between scheduled evaluations of every ModelEndpoint and
+       * Agent in the catalog. Defaults to 10.
+       */
+      frequencyMinutes?: number;
+      /**
+       * Largest accepted drop of an eval score against the previous run of
+       * the same suite version before `eval-regression:<suite>` fails.
+       * Defaults to 0.05.
+       */
+      evalRegressionTolerance?: number;
+      /**
+       * The level ladder, lowest first. A level is reached when every check
+       * of its categories meets the requirement and every lower level is
+       * reached. Defaults to bronze (budget, no-fail), silver (budget + slo,
+       * no-fail), gold (budget + slo + eval, pass).
+       */
+      levels?: Array<{
+        name: string;
+        /** Check categories: `slo`, `budget`, `eval`. */
+        categories: Array<'slo' | 'budget' | 'eval'>;
+        /** `no-fail`: pass, warn or not-enough-data; `pass`: pass only. */
+        requirement: 'no-fail' | 'pass';
+      }>;
+    };
   };
 }

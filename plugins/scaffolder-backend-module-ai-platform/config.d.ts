@@ -86,8 +86,23 @@ export interface Config {
       >;
       /** Folder of the cluster in the GitOps repository; defaults to `clusters/<name>`. */
       gitopsPathPrefix?: string;
-      /** API server URL, for direct apply (not used by the GitOps path). */
-      apiServer?: string;
+      /**
+       * The cluster's Kubernetes API server, for direct server-side apply with
+       * `ai-platform:kubernetes:apply` (not used by the GitOps path).
+       */
+      apiServer?: {
+        /** API server URL, e.g. `https://gpu-eu-west-1.k8s.example.com:6443`. */
+        url: string;
+        /** Base64-encoded PEM certificate authority bundle that signed the API server's certificate. */
+        caData?: string;
+        /** Skip TLS certificate verification; for local test clusters only. Defaults to false. */
+        skipTLSVerify?: boolean;
+        /**
+         * Bearer token of a ServiceAccount scoped to the namespaces endpoints are applied to.
+         * @visibility secret
+         */
+        serviceAccountToken: string;
+      };
       /** Kueue LocalQueue name for endpoints on this cluster, unless the team sets one. */
       kueueQueueName?: string;
     }>;

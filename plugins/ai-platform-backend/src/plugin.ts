@@ -11,6 +11,15 @@ import {
   DEFAULT_INGEST_MAX_BODY_BYTES,
 } from './service/ingestRouter';
 import { createRouter } from './service/router';
+import { createScorecardRouter } from './service/scorecardRouter';
+import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
+import { readScorecardConfig } from './scorecards/scorecardConfig';
+import { ScorecardEngine } from './scorecards/ScorecardEngine';
+import {
+  AGENT_KIND,
+  MODEL_ENDPOINT_KIND,
+} from '@ai-platform/plugin-ai-platform-common';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 
 const DEFAULT_RETENTION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -100,6 +109,50 @@ export const aiPlatformPlugin = createBackendPlugin({
           },
         });
 
+        const scorecardConfig = readScorecardConfig(config);
+        const scorecardStore = new DatabaseScorecardStore(
+          await database.getClient(),
+        );
+        const scorecardEngine = new ScorecardEngine({
+          telemetryStore,
+          evalRunStore: scorecardStore,
+          resultStore: scorecardStore,
+          config: scorecardConfig,
+        });
+
+        await scheduler.scheduleTask({
+          id: 'ai-platform-scorecards',
+          frequency: { minutes: scorecardConfig.frequencyMinutes },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            const { items } = await catalog.getEntities(
+              { filter: { kind: [MODEL_ENDPOINT_KIND, AGENT_KIND] } },
+              { credentials: await auth.getOwnServiceCredentials() },
+            );
+            let failed = 0;
+            for (const entity of items) {
+              try {
+                await scorecardEngine.evaluate(entity);
+              } catch (error) {
+                failed += 1;
+                logger.warn(
+                  `Scorecard evaluation of ${stringifyEntityRef(
+                    entity,
+                  )} failed: ${error}`,
+                );
+              }
+            }
+            logger.info(
+              `Evaluated the scorecards of ${
+                items.length - failed
+              } ModelEndpoint and Agent entities${
+                failed ? `, ${failed} failed` : ''
+              }`,
+            );
+          },
+        });
+
         const entityResolver = new CatalogTelemetryEntityResolver({
           catalog,
           auth,
@@ -114,6 +167,20 @@ export const aiPlatformPlugin = createBackendPlugin({
             httpAuth,
             telemetryStore,
             entityResolver,
+            maxBodyBytes,
+          }),
+        );
+        // Before createRouter: POST /evals parses JSON with its own limit.
+        httpRouter.use(
+          createScorecardRouter({
+            logger,
+            httpAuth,
+            permissions,
+            catalog,
+            telemetryStore,
+            evalRunStore: scorecardStore,
+            resultStore: scorecardStore,
+            scorecardEngine,
             maxBodyBytes,
           }),
         );

@@ -7,10 +7,13 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { AiPlatformEntitiesProcessor } from './processor';
+import { GitopsRepositoryEntityProvider } from './gitops';
 
 /**
  * Adds the ModelEndpoint and Agent kinds (`aiplatform.io/v1alpha1`) to the
- * catalog: validation, relations and data classification warnings.
+ * catalog: validation, relations and data classification warnings. When
+ * `aiPlatform.gitops.repository` is configured, it also keeps the catalog in
+ * sync with the `catalog-info.yaml` files of that GitOps repository.
  *
  * @public
  */
@@ -24,11 +27,31 @@ export const catalogModuleAiPlatformEntityModel = createBackendModule({
         catalog: catalogServiceRef,
         auth: coreServices.auth,
         logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        scheduler: coreServices.scheduler,
       },
-      async init({ catalogProcessing, catalog, auth, logger }) {
+      async init({
+        catalogProcessing,
+        catalog,
+        auth,
+        logger,
+        config,
+        scheduler,
+      }) {
         catalogProcessing.addProcessor(
           new AiPlatformEntitiesProcessor({ catalog, auth, logger }),
         );
+        const gitopsProvider = GitopsRepositoryEntityProvider.fromConfig(
+          config,
+          { logger, scheduler },
+        );
+        if (gitopsProvider) {
+          catalogProcessing.addEntityProvider(gitopsProvider);
+        } else {
+          logger.info(
+            'aiPlatform.gitops.repository is not configured; the GitOps repository is not synced into the catalog',
+          );
+        }
       },
     });
   },

@@ -8,6 +8,7 @@ import {
   createAiPlatformEndpointPlanAction,
   createAiPlatformEndpointRenderAction,
   createAiPlatformGitopsCommitAction,
+  createAiPlatformKubernetesApplyAction,
 } from './actions';
 
 /**
@@ -39,6 +40,7 @@ export const scaffolderModuleAiPlatform = createBackendModule({
           createAiPlatformGitopsCommitAction({ config }),
           createAiPlatformEndpointPlanAction({ config, catalog }),
           createAiPlatformEndpointRenderAction({ config }),
+          createAiPlatformKubernetesApplyAction({ config }),
         );
       },
     });

@@ -492,3 +492,60 @@ describe('DatabaseTelemetryStore', () => {
     },
   );
 });
+
+describe('DatabaseTelemetryStore.getTimeseries', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  it.each(databases.eachSupportedId())(
+    'sums rollups and merges TTFT sketches per step, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId as 'SQLITE_3');
+      const store = await DatabaseTelemetryStore.create({
+        database: { getClient: async () => knex },
+      });
+      // Two calls at 10:xx, one at 12:xx; steps of 2 h from 10:00.
+      await store.insertEvents([
+        event({ sourceEventId: 'a', ttftMs: 100, outputTokens: 5 }),
+        event({
+          sourceEventId: 'b',
+          occurredAt: new Date(T0.getTime() + 30 * 60 * 1000),
+          ttftMs: 400,
+          outputTokens: 7,
+        }),
+        event({
+          sourceEventId: 'c',
+          occurredAt: new Date(T0.getTime() + 2 * HOUR_MS),
+          ttftMs: 50,
+          outputTokens: 11,
+        }),
+      ]);
+      const series = (metric: 'output_tokens' | 'ttft_p95_ms') =>
+        store.getTimeseries({
+          subject: entitySubject(ENDPOINT_REF),
+          metric,
+          from: T0,
+          stepMs: 2 * HOUR_MS,
+          steps: 3,
+        });
+      expect(await series('output_tokens')).toEqual([
+        { start: '2026-11-23T10:00:00.000Z', value: 12 },
+        { start: '2026-11-23T12:00:00.000Z', value: 11 },
+        { start: '2026-11-23T14:00:00.000Z', value: 0 },
+      ]);
+      const ttft = await series('ttft_p95_ms');
+      // p95 of two values is the lower one (rank floor(0.95 * 1) = 0).
+      expect(ttft[0].value).toBeCloseTo(100, -0.3);
+      expect(ttft[1].value).toBeCloseTo(50, -0.3);
+      expect(ttft[2].value).toBeNull();
+      await expect(
+        store.getTimeseries({
+          subject: entitySubject(ENDPOINT_REF),
+          metric: 'requests',
+          from: T0,
+          stepMs: 1000,
+          steps: 1,
+        }),
+      ).rejects.toThrow(InputError);
+    },
+  );
+});

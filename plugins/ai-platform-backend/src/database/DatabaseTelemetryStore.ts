@@ -8,6 +8,7 @@ import { Knex } from 'knex';
 import {
   bucketForValue,
   percentilesFromBuckets,
+  quantileFromBuckets,
   SketchBucketCount,
 } from './logBucketSketch';
 import {
@@ -24,6 +25,8 @@ import {
   SubjectUsage,
   TelemetryEvent,
   TelemetryStore,
+  TimeseriesMetric,
+  TimeseriesPoint,
   TimeWindow,
   UnattributedUsage,
 } from './TelemetryStore';
@@ -409,6 +412,71 @@ export class DatabaseTelemetryStore implements TelemetryStore {
       ttftMs,
       latencyMs,
     };
+  }
+
+  async getTimeseries(options: {
+    subject: string;
+    metric: TimeseriesMetric;
+    from: Date;
+    stepMs: number;
+    steps: number;
+  }): Promise<TimeseriesPoint[]> {
+    const { subject, metric, stepMs, steps } = options;
+    if (
+      !Number.isSafeInteger(steps) ||
+      steps < 1 ||
+      stepMs < HOUR_MS ||
+      stepMs % HOUR_MS !== 0
+    ) {
+      throw new InputError(
+        `A time series needs at least one step of whole hours, got ${steps} steps of ${stepMs} ms`,
+      );
+    }
+    const fromMs = hourStartOf(options.from.getTime());
+    const toMs = fromMs + steps * stepMs;
+    const stepIndexOf = (hourStart: number) =>
+      Math.floor((hourStart - fromMs) / stepMs);
+    const points: TimeseriesPoint[] = Array.from({ length: steps }, (_, i) => ({
+      start: new Date(fromMs + i * stepMs).toISOString(),
+      value: metric === 'ttft_p95_ms' ? null : 0,
+    }));
+
+    if (metric === 'ttft_p95_ms') {
+      const rows = await this.db(SKETCH_TABLE)
+        .where({ subject, metric: 'ttft_ms' })
+        .andWhere('hour_start', '>=', fromMs)
+        .andWhere('hour_start', '<', toMs)
+        .select<Array<Record<string, unknown>>>(
+          'hour_start',
+          'bucket',
+          'count',
+        );
+      const bucketsPerStep = new Map<number, SketchBucketCount[]>();
+      for (const row of rows) {
+        const index = stepIndexOf(toNumber(row.hour_start));
+        const buckets = bucketsPerStep.get(index) ?? [];
+        buckets.push({
+          bucket: toNumber(row.bucket),
+          count: toNumber(row.count),
+        });
+        bucketsPerStep.set(index, buckets);
+      }
+      for (const [index, buckets] of bucketsPerStep) {
+        points[index].value = quantileFromBuckets(buckets, 0.95);
+      }
+      return points;
+    }
+
+    const rows = await this.db(ROLLUPS_TABLE)
+      .where('subject', subject)
+      .andWhere('hour_start', '>=', fromMs)
+      .andWhere('hour_start', '<', toMs)
+      .select<Array<Record<string, unknown>>>('hour_start', metric);
+    for (const row of rows) {
+      const point = points[stepIndexOf(toNumber(row.hour_start))];
+      point.value = (point.value ?? 0) + toNumber(row[metric]);
+    }
+    return points;
   }
 
   async listUnattributed(options: TimeWindow): Promise<UnattributedUsage[]> {

@@ -130,6 +130,43 @@ export interface UnattributedUsage {
 }
 
 /**
+ * Metrics a time series can be read for: the rollup counters and the TTFT
+ * p95 from the sketches.
+ *
+ * @internal
+ */
+export const TIMESERIES_METRICS = [
+  'requests',
+  'errors',
+  'cost_usd',
+  'ttft_p95_ms',
+  'input_tokens',
+  'output_tokens',
+] as const;
+
+/**
+ * One of {@link TIMESERIES_METRICS}.
+ *
+ * @internal
+ */
+export type TimeseriesMetric = (typeof TIMESERIES_METRICS)[number];
+
+/**
+ * One step of a time series.
+ *
+ * @internal
+ */
+export interface TimeseriesPoint {
+  /** Start of the step, ISO 8601. */
+  start: string;
+  /**
+   * The sum over the step, or for `ttft_p95_ms` the p95 of the merged
+   * sketches (`null` when the step has no TTFT sample).
+   */
+  value: number | null;
+}
+
+/**
  * Storage of raw telemetry events and their hourly rollups.
  *
  * @internal
@@ -144,6 +181,18 @@ export interface TelemetryStore {
 
   /** Usage of one subject (see `entitySubject`) over a window. */
   getUsage(options: { subject: string } & TimeWindow): Promise<SubjectUsage>;
+
+  /**
+   * One metric of a subject in `steps` consecutive steps of `stepMs`
+   * (a whole number of hours) starting at `from` (aligned to the hour).
+   */
+  getTimeseries(options: {
+    subject: string;
+    metric: TimeseriesMetric;
+    from: Date;
+    stepMs: number;
+    steps: number;
+  }): Promise<TimeseriesPoint[]>;
 
   /** Unattributed usage per join key over a window, most requests first. */
   listUnattributed(options: TimeWindow): Promise<UnattributedUsage[]>;

@@ -85,6 +85,7 @@ describe('createRouter', () => {
         async (_window: TimeWindow): Promise<UnattributedUsage[]> => [],
       ),
       deleteEventsBefore: jest.fn(),
+      getTimeseries: jest.fn(),
     };
     permissions = mockServices.permissions.mock({
       authorize: jest.fn(async requests =>

@@ -56,8 +56,8 @@ export type PlatformCluster = {
   allowedDataClassifications: DataClassification[];
   /** Folder in the GitOps repository for this cluster's manifests, e.g. `clusters/gpu-eu-west-1`. */
   gitopsPathPrefix?: string;
-  /** API server URL, for direct apply. */
-  apiServer?: string;
+  // The cluster's API server credentials (aiPlatform.clusters[].apiServer) stay in the scaffolder
+  // module's config loader and never reach the plan.
   /** Default Kueue LocalQueue name endpoints are admitted through. */
   kueueQueueName?: string;
 };

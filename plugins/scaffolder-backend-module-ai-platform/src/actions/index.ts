@@ -10,3 +10,7 @@ export {
   createAiPlatformEndpointRenderAction,
   type AiPlatformEndpointRenderActionOptions,
 } from './endpointRender';
+export {
+  createAiPlatformKubernetesApplyAction,
+  type AiPlatformKubernetesApplyActionOptions,
+} from './kubernetesApply';

@@ -69,4 +69,49 @@ describe('readAiPlatformPlatformConfig', () => {
       ].join('\n'),
     );
   });
+
+  it('reads cluster API servers for direct apply, keeping the token out of the planning config', () => {
+    const [cluster] = testAiPlatformConfig.clusters as any[];
+    const platform = readAiPlatformPlatformConfig(
+      new ConfigReader({
+        aiPlatform: {
+          ...testAiPlatformConfig,
+          clusters: [
+            {
+              ...cluster,
+              apiServer: {
+                url: 'https://gpu-eu-west-1.example.com:6443',
+                serviceAccountToken: 'sa-token',
+              },
+            },
+          ],
+        },
+      }),
+    );
+    expect(platform.clusterApiServers).toEqual({
+      'gpu-eu-west-1': {
+        url: 'https://gpu-eu-west-1.example.com:6443',
+        skipTLSVerify: false,
+        serviceAccountToken: 'sa-token',
+      },
+    });
+    expect(JSON.stringify(platform.planning)).not.toContain('sa-token');
+
+    expect(() =>
+      readAiPlatformPlatformConfig(
+        new ConfigReader({
+          aiPlatform: {
+            ...testAiPlatformConfig,
+            clusters: [{ ...cluster, apiServer: { url: 'not a url' } }],
+          },
+        }),
+      ),
+    ).toThrow(
+      [
+        'Invalid AI Platform config:',
+        '- aiPlatform.clusters[0].apiServer.url: Invalid URL',
+        '- aiPlatform.clusters[0].apiServer.serviceAccountToken: Invalid input: expected string, received undefined',
+      ].join('\n'),
+    );
+  });
 });

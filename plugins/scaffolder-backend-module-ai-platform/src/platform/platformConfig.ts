@@ -24,8 +24,22 @@ export type ServingConfig = {
 };
 
 /**
+ * How to reach a cluster's Kubernetes API server for direct apply
+ * (`aiPlatform.clusters[].apiServer`), with defaults applied.
+ *
+ * @internal
+ */
+export type ClusterApiServerConfig = {
+  url: string;
+  /** Base64-encoded PEM bundle of the certificate authorities to trust. */
+  caData?: string;
+  skipTLSVerify: boolean;
+  serviceAccountToken: string;
+};
+
+/**
  * The parsed `aiPlatform` planning config: profiles, clusters, models, teams, compiled
- * policies and serving defaults.
+ * policies, serving defaults and the API servers of clusters set up for direct apply.
  *
  * @internal
  */
@@ -33,6 +47,8 @@ export type AiPlatformPlatformConfig = {
   planning: EndpointPlanningConfig;
   policies: CompiledPlatformPolicy[];
   serving: ServingConfig;
+  /** API server per cluster name, for the clusters that have one configured. */
+  clusterApiServers: Record<string, ClusterApiServerConfig>;
 };
 
 const id = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
@@ -74,7 +90,14 @@ const clusterSchema = z.object({
   gpuProfiles: z.array(z.string()).min(1),
   allowedDataClassifications: z.array(dataClassification).min(1),
   gitopsPathPrefix: z.string().min(1).optional(),
-  apiServer: z.string().url().optional(),
+  apiServer: z
+    .object({
+      url: z.string().url(),
+      caData: z.string().min(1).optional(),
+      skipTLSVerify: z.boolean().default(false),
+      serviceAccountToken: z.string().min(1),
+    })
+    .optional(),
   kueueQueueName: z.string().min(1).optional(),
 });
 
@@ -245,12 +268,20 @@ export function readAiPlatformPlatformConfig(
       gpuMemoryUtilization: value.gpuMemoryUtilization,
       hoursPerMonth: HOURS_PER_MONTH,
       gpuProfiles: value.gpuProfiles,
-      clusters: value.clusters,
+      // The API server (with its token) is not part of planning.
+      clusters: value.clusters.map(
+        ({ apiServer: _apiServer, ...cluster }) => cluster,
+      ),
       models: value.models,
       teams: value.teams,
       policies: value.policies,
     },
     policies,
     serving: value.serving,
+    clusterApiServers: Object.fromEntries(
+      value.clusters.flatMap(cluster =>
+        cluster.apiServer ? [[cluster.name, cluster.apiServer]] : [],
+      ),
+    ),
   };
 }

@@ -1,0 +1,419 @@
+import {
+  AGENT_KIND,
+  aiPlatformTelemetryReadPermission,
+  MODEL_ENDPOINT_KIND,
+} from '@ai-platform/plugin-ai-platform-common';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  RELATION_PARENT_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod/v4';
+import { TelemetryStore, TIMESERIES_METRICS } from '../database/TelemetryStore';
+import {
+  entitySubject,
+  normalizeTelemetryEntityRef,
+} from '../database/telemetrySubject';
+import { parseEvalRunUpload } from '../evals/parseEvalRunUpload';
+import { ScorecardEngine } from '../scorecards/ScorecardEngine';
+import {
+  EvalRunStore,
+  ScorecardEvaluation,
+  ScorecardResultStore,
+} from '../scorecards/types';
+import { UnsupportedMediaTypeError } from './ingestRouter';
+import { MAX_USAGE_WINDOW_DAYS } from './router';
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Evaluations returned as history by `GET /scorecards/by-entity/...`.
+ *
+ * @internal
+ */
+export const SCORECARD_HISTORY_LIMIT = 50;
+
+/** Levels of group nesting followed below the owner group. */
+const MAX_GROUP_DEPTH = 10;
+
+const STEP_MS = { '1h': HOUR_MS, '1d': DAY_MS } as const;
+
+const timeseriesQuerySchema = z.object({
+  metric: z.enum(TIMESERIES_METRICS, {
+    error: `expected one of ${TIMESERIES_METRICS.join(', ')}`,
+  }),
+  window: z
+    .string({ error: 'expected a duration such as 24h or 7d' })
+    .regex(/^[1-9][0-9]*[hd]$/, {
+      error: 'expected a duration such as 24h or 7d',
+    })
+    .default('7d'),
+  step: z.enum(['1h', '1d'], { error: "expected '1h' or '1d'" }).default('1h'),
+});
+
+/**
+ * Parses `metric`, `window` and `step` of a time series query into the steps
+ * to read: the window ends at the end of the current step (UTC) and covers
+ * a whole number of steps.
+ *
+ * @internal
+ */
+export function parseTimeseriesQuery(query: unknown, now: Date) {
+  const parsed = timeseriesQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `Invalid query parameter '${issue.path.join('.') || 'query'}': ${
+        issue.message
+      }`,
+    );
+  }
+  const { metric, window, step } = parsed.data;
+  const windowMs =
+    Number(window.slice(0, -1)) * (window.endsWith('d') ? DAY_MS : HOUR_MS);
+  const stepMs = STEP_MS[step];
+  if (windowMs > MAX_USAGE_WINDOW_DAYS * DAY_MS) {
+    throw new InputError(
+      `Invalid query parameter 'window': at most ${MAX_USAGE_WINDOW_DAYS}d, got ${window}`,
+    );
+  }
+  if (windowMs % stepMs !== 0) {
+    throw new InputError(
+      `Invalid query parameter 'window': ${window} is not a whole number of '${step}' steps`,
+    );
+  }
+  const toMs = Math.ceil((now.getTime() + 1) / stepMs) * stepMs;
+  return {
+    metric,
+    step,
+    stepMs,
+    steps: windowMs / stepMs,
+    from: new Date(toMs - windowMs),
+    to: new Date(toMs),
+  };
+}
+
+function entityRefOf(params: Record<string, string>): string {
+  const { kind, namespace, name } = params;
+  return normalizeTelemetryEntityRef(`${kind}:${namespace}/${name}`);
+}
+
+function serializeEvaluation(evaluation: ScorecardEvaluation) {
+  return {
+    evaluatedAt: evaluation.evaluatedAt.toISOString(),
+    level: evaluation.level,
+    checks: evaluation.checks,
+  };
+}
+
+function statusCounts(evaluation: ScorecardEvaluation) {
+  const counts = { pass: 0, warn: 0, fail: 0, 'not-enough-data': 0 };
+  for (const check of evaluation.checks) {
+    counts[check.status] += 1;
+  }
+  return counts;
+}
+
+/**
+ * Options of {@link createScorecardRouter}.
+ *
+ * @internal
+ */
+export interface ScorecardRouterOptions {
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  telemetryStore: TelemetryStore;
+  evalRunStore: EvalRunStore;
+  resultStore: ScorecardResultStore;
+  scorecardEngine: ScorecardEngine;
+  /** Largest accepted `POST /evals` body. */
+  maxBodyBytes: number;
+  now?: () => Date;
+}
+
+/**
+ * Creates the eval upload route (`POST /evals`, service credentials) and the
+ * scorecard and time series read routes (user credentials and
+ * `ai-platform.telemetry.read` on the entity).
+ *
+ * @internal
+ */
+export function createScorecardRouter(
+  options: ScorecardRouterOptions,
+): express.Router {
+  const {
+    httpAuth,
+    permissions,
+    catalog,
+    telemetryStore,
+    evalRunStore,
+    resultStore,
+    scorecardEngine,
+    logger,
+  } = options;
+  const now = options.now ?? (() => new Date());
+  const router = Router();
+
+  async function authorizeRead(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ) {
+    const [decision] = await permissions.authorize(
+      [
+        {
+          permission: aiPlatformTelemetryReadPermission,
+          resourceRef: entityRef,
+        },
+      ],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to read the telemetry of ${entityRef}`,
+      );
+    }
+  }
+
+  async function scorecardResponse(
+    entityRef: string,
+    current?: ScorecardEvaluation,
+  ) {
+    const history = await resultStore.listEvaluations({
+      entityRef,
+      limit: SCORECARD_HISTORY_LIMIT,
+    });
+    const latest = current ?? history[0];
+    return {
+      entityRef,
+      level: latest?.level ?? null,
+      evaluatedAt: latest ? latest.evaluatedAt.toISOString() : null,
+      checks: latest?.checks ?? [],
+      history: history.map(evaluation => ({
+        evaluatedAt: evaluation.evaluatedAt.toISOString(),
+        level: evaluation.level,
+        counts: statusCounts(evaluation),
+        checks: evaluation.checks.map(({ checkId, status }) => ({
+          checkId,
+          status,
+        })),
+      })),
+    };
+  }
+
+  router.post(
+    '/evals',
+    async (req, _res, next) => {
+      await httpAuth.credentials(req, { allow: ['service'] });
+      next();
+    },
+    express.json({ limit: options.maxBodyBytes }),
+    async (req, res) => {
+      if (!req.is('application/json')) {
+        throw new UnsupportedMediaTypeError(
+          `Unsupported Content-Type '${
+            req.headers['content-type'] ?? '(none)'
+          }': expected application/json`,
+        );
+      }
+      const run = parseEvalRunUpload(
+        req.body,
+        req.query as Record<string, unknown>,
+        now(),
+      );
+      const { run: stored, duplicate } = await evalRunStore.insertEvalRun(run);
+      if (!duplicate) {
+        logger.info(
+          `Stored ${run.source} eval run ${run.runId} of '${run.suite}' ${run.suiteVersion} for ${run.entityRef}: score ${run.score}`,
+        );
+      }
+      res.status(duplicate ? 200 : 201).json({
+        duplicate,
+        run: {
+          ...stored,
+          startedAt: stored.startedAt.toISOString(),
+          finishedAt: stored.finishedAt?.toISOString() ?? null,
+          createdAt: stored.createdAt.toISOString(),
+        },
+      });
+    },
+  );
+
+  router.get(
+    '/scorecards/by-entity/:kind/:namespace/:name',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const entityRef = entityRefOf(req.params);
+      await authorizeRead(entityRef, credentials);
+      res.json(await scorecardResponse(entityRef));
+    },
+  );
+
+  router.post(
+    '/scorecards/by-entity/:kind/:namespace/:name/evaluate',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const entityRef = entityRefOf(req.params);
+      await authorizeRead(entityRef, credentials);
+      const entity = await catalog.getEntityByRef(entityRef, { credentials });
+      if (!entity) {
+        throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+      }
+      const evaluation = await scorecardEngine.evaluate(entity);
+      res.json(await scorecardResponse(entityRef, evaluation));
+    },
+  );
+
+  router.get('/scorecards', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const owner = req.query.owner;
+    if (typeof owner !== 'string' || owner.trim() === '') {
+      throw new InputError(
+        "Invalid query parameter 'owner': expected a group entity ref such as group:default/team-a",
+      );
+    }
+    let ownerRef: string;
+    try {
+      ownerRef = stringifyEntityRef(
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        }),
+      ).toLocaleLowerCase('en-US');
+    } catch (error) {
+      throw new InputError(
+        `Invalid query parameter 'owner': '${owner}' is not an entity ref such as group:default/team-a`,
+        error,
+      );
+    }
+    const ownerEntity = await catalog.getEntityByRef(ownerRef, { credentials });
+    if (!ownerEntity) {
+      throw new NotFoundError(`No entity ${ownerRef} in the catalog`);
+    }
+
+    // The owner and its sub-groups, following parentOf relations.
+    const groups = new Map<string, Entity>([[ownerRef, ownerEntity]]);
+    let frontier = [ownerEntity];
+    for (let depth = 0; depth < MAX_GROUP_DEPTH && frontier.length; depth++) {
+      const childRefs = frontier
+        .flatMap(group => group.relations ?? [])
+        .filter(relation => relation.type === RELATION_PARENT_OF)
+        .map(relation => relation.targetRef.toLocaleLowerCase('en-US'))
+        .filter(ref => !groups.has(ref));
+      if (childRefs.length === 0) {
+        break;
+      }
+      const { items } = await catalog.getEntitiesByRefs(
+        { entityRefs: [...new Set(childRefs)] },
+        { credentials },
+      );
+      frontier = items.filter((item): item is Entity => Boolean(item));
+      for (const child of frontier) {
+        groups.set(stringifyEntityRef(child).toLocaleLowerCase('en-US'), child);
+      }
+    }
+
+    const { items: matching } = await catalog.getEntities(
+      {
+        filter: {
+          kind: [MODEL_ENDPOINT_KIND, AGENT_KIND],
+          [`relations.${RELATION_OWNED_BY}`]: [...groups.keys()],
+        },
+        fields: ['kind', 'metadata', 'spec.owner', 'relations'],
+      },
+      { credentials },
+    );
+    // Checked here too: some catalog implementations (the in-memory test
+    // catalog) stop at the first array-valued key of a filter.
+    const owned = matching.filter(
+      entity =>
+        [MODEL_ENDPOINT_KIND, AGENT_KIND].includes(entity.kind) &&
+        (entity.relations ?? []).some(
+          relation =>
+            relation.type === RELATION_OWNED_BY &&
+            groups.has(relation.targetRef.toLocaleLowerCase('en-US')),
+        ),
+    );
+    const ownedRefs = owned.map(entity =>
+      normalizeTelemetryEntityRef(stringifyEntityRef(entity)),
+    );
+    const decisions = ownedRefs.length
+      ? await permissions.authorize(
+          ownedRefs.map(resourceRef => ({
+            permission: aiPlatformTelemetryReadPermission,
+            resourceRef,
+          })),
+          { credentials },
+        )
+      : [];
+    const readable = owned
+      .map((entity, index) => ({ entity, entityRef: ownedRefs[index] }))
+      .filter((_, index) => decisions[index].result === AuthorizeResult.ALLOW);
+    const latest = await resultStore.getLatestEvaluations(
+      readable.map(item => item.entityRef),
+    );
+
+    res.json({
+      owner: ownerRef,
+      groups: [...groups.keys()],
+      items: readable
+        .map(({ entity, entityRef }) => {
+          const evaluation = latest.get(entityRef);
+          return {
+            entityRef,
+            kind: entity.kind,
+            title: entity.metadata.title ?? entity.metadata.name,
+            owner:
+              entity.relations
+                ?.find(relation => relation.type === RELATION_OWNED_BY)
+                ?.targetRef.toLocaleLowerCase('en-US') ?? null,
+            ...(evaluation
+              ? serializeEvaluation(evaluation)
+              : { evaluatedAt: null, level: null, checks: [] }),
+          };
+        })
+        .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
+    });
+  });
+
+  router.get(
+    '/timeseries/by-entity/:kind/:namespace/:name',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const entityRef = entityRefOf(req.params);
+      const query = parseTimeseriesQuery(req.query, now());
+      await authorizeRead(entityRef, credentials);
+      const points = await telemetryStore.getTimeseries({
+        subject: entitySubject(entityRef),
+        metric: query.metric,
+        from: query.from,
+        stepMs: query.stepMs,
+        steps: query.steps,
+      });
+      res.json({
+        entityRef,
+        metric: query.metric,
+        step: query.step,
+        window: { from: query.from.toISOString(), to: query.to.toISOString() },
+        points,
+      });
+    },
+  );
+
+  return router;
+}
