@@ -166,6 +166,9 @@ describe('ai-platform:endpoint:render', () => {
     expect(entity.metadata.annotations['aiplatform.io/golden-path']).toBe(
       'template:default/self-hosted-endpoint',
     );
+    expect(entity.metadata.annotations['backstage.io/source-template']).toBe(
+      'template:default/self-hosted-endpoint',
+    );
     expect(entity.spec).toEqual({
       type: 'chat',
       lifecycle: 'experimental',

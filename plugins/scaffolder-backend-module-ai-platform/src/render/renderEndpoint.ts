@@ -548,8 +548,13 @@ function renderCatalogInfo(
       annotations: {
         'backstage.io/kubernetes-id': name,
         'backstage.io/kubernetes-namespace': namespace,
+        // backstage.io/source-template is what catalog:register sets for template-created
+        // entities; Backstage's own views (and golden-path adoption) read it.
         ...(options.templateRef
-          ? { [ANNOTATION_GOLDEN_PATH]: options.templateRef }
+          ? {
+              [ANNOTATION_GOLDEN_PATH]: options.templateRef,
+              'backstage.io/source-template': options.templateRef,
+            }
           : {}),
       },
       tags: [plan.request.runtime, plan.gpuProfile.id],
