@@ -1,4 +1,8 @@
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { Entity } from '@backstage/catalog-model';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import {
   isAgentEntityV1alpha1,
   isModelEndpointEntityV1alpha1,
@@ -80,6 +84,74 @@ export const agentDependenciesEntityCard = EntityCardBlueprint.make({
     loader: () =>
       import('./components/AgentDependenciesCard').then(m => (
         <m.EntityAgentDependenciesCard />
+      )),
+  },
+});
+
+function isAiPlatformEntity(entity: Entity): boolean {
+  return isModelEndpointEntityV1alpha1(entity) || isAgentEntityV1alpha1(entity);
+}
+
+/**
+ * The scorecard in brief (level, month-to-date spend, TTFT p95, eval score)
+ * on the overview tab of a ModelEndpoint or Agent.
+ *
+ * @remarks
+ * Extension id `entity-card:ai-platform/scorecard-summary`.
+ *
+ * @alpha
+ */
+export const scorecardSummaryEntityCard = EntityCardBlueprint.make({
+  name: 'scorecard-summary',
+  params: {
+    type: 'content',
+    filter: isAiPlatformEntity,
+    loader: () =>
+      import('./components/ScorecardSummaryCard').then(m => (
+        <m.EntityScorecardSummaryCard />
+      )),
+  },
+});
+
+/**
+ * The Scorecard tab of a ModelEndpoint or Agent, at `scorecard`.
+ *
+ * @remarks
+ * Extension id `entity-content:ai-platform/scorecard`.
+ *
+ * @alpha
+ */
+export const scorecardEntityContent = EntityContentBlueprint.make({
+  name: 'scorecard',
+  params: {
+    path: 'scorecard',
+    title: 'Scorecard',
+    filter: isAiPlatformEntity,
+    loader: () =>
+      import('./components/EntityScorecard').then(m => (
+        <m.EntityScorecardContent />
+      )),
+  },
+});
+
+/**
+ * The AI scorecards tab of a Group, at `ai-scorecards`: the ModelEndpoints and
+ * Agents the group and its sub-groups own, graded.
+ *
+ * @remarks
+ * Extension id `entity-content:ai-platform/group-scorecards`.
+ *
+ * @alpha
+ */
+export const groupAiScorecardsEntityContent = EntityContentBlueprint.make({
+  name: 'group-scorecards',
+  params: {
+    path: 'ai-scorecards',
+    title: 'AI scorecards',
+    filter: entity => entity.kind.toLocaleLowerCase('en-US') === 'group',
+    loader: () =>
+      import('./components/GroupAiScorecards').then(m => (
+        <m.GroupAiScorecardsContent />
       )),
   },
 });

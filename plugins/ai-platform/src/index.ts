@@ -7,12 +7,19 @@
  */
 
 export { aiPlatformPlugin as default } from './plugin';
-export { aiPlatformPlugin, aiPlatformOverviewPage } from './plugin';
+export {
+  aiPlatformApi,
+  aiPlatformPlugin,
+  aiPlatformOverviewPage,
+} from './plugin';
 export {
   agentDependenciesEntityCard,
   agentOverviewEntityCard,
+  groupAiScorecardsEntityContent,
   modelEndpointAgentsEntityCard,
   modelEndpointOverviewEntityCard,
+  scorecardEntityContent,
+  scorecardSummaryEntityCard,
 } from './entityCards';
 export {
   aiPlatformCatalogGraphModule,
@@ -25,3 +32,24 @@ export { EntityModelEndpointOverviewCard } from './components/ModelEndpointOverv
 export { EntityModelEndpointAgentsCard } from './components/ModelEndpointAgentsCard';
 export { EntityAgentOverviewCard } from './components/AgentOverviewCard';
 export { EntityAgentDependenciesCard } from './components/AgentDependenciesCard';
+export { EntityScorecardContent } from './components/EntityScorecard';
+export { EntityScorecardSummaryCard } from './components/ScorecardSummaryCard';
+export { GroupAiScorecardsContent } from './components/GroupAiScorecards';
+export {
+  aiPlatformApiRef,
+  AiPlatformClient,
+  isPermissionDeniedError,
+} from './api';
+export type {
+  AiPlatformApi,
+  EntityScorecard,
+  OwnedEntityScorecard,
+  OwnerScorecards,
+  ScorecardCheck,
+  ScorecardCheckCategory,
+  ScorecardCheckStatus,
+  ScorecardHistoryEntry,
+  TelemetryTimeseries,
+  TelemetryTimeseriesMetric,
+  TelemetryTimeseriesQuery,
+} from './api';

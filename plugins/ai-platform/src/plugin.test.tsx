@@ -12,11 +12,16 @@ import {
   catalogApiMock,
   createTestEntityPage,
 } from '@backstage/plugin-catalog-react/testUtils';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { catalogGraphApiRef } from '@backstage/plugin-catalog-graph';
 import { screen } from '@testing-library/react';
 import plugin from './index';
 import { rootRouteRef } from './routes';
+import { aiPlatformApiRef, AiPlatformClient } from './api';
+import { createMockAiPlatformApi } from './__testUtils__/mockAiPlatformApi';
 import {
   aiPlatformCatalogGraphModule,
   catalogGraphApiWithAiPlatformRelations,
@@ -77,6 +82,7 @@ describe('aiPlatformPlugin', () => {
     ['entity-card:ai-platform/model-endpoint-agents', true, false],
     ['entity-card:ai-platform/agent-overview', false, true],
     ['entity-card:ai-platform/agent-dependencies', false, true],
+    ['entity-card:ai-platform/scorecard-summary', true, true],
   ])(
     'provides %s, shown for model endpoints: %s, for agents: %s',
     (id, forModelEndpoint, forAgent) => {
@@ -118,6 +124,99 @@ describe('aiPlatformPlugin', () => {
     // The model endpoint overview's fields (e.g. "Serving") are not on the page.
     expect(screen.queryByRole('group', { name: 'Serving' })).toBeNull();
     expect(screen.queryByText('Agents using this model endpoint')).toBeNull();
+  });
+});
+
+describe('aiPlatformPlugin scorecards', () => {
+  const component: Entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'chat-ui' },
+  };
+
+  it('provides api:ai-platform, an AiPlatformClient on discovery and fetch', async () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('api:ai-platform'),
+    );
+    const factory = tester.get(ApiBlueprint.dataRefs.factory);
+    expect(factory.api.id).toBe(aiPlatformApiRef.id);
+    expect(Object.keys(factory.deps).sort()).toEqual([
+      'discoveryApi',
+      'fetchApi',
+    ]);
+    const fetch = jest.fn(
+      async () =>
+        ({
+          ok: true,
+          json: async () => ({ checks: [] }),
+        } as unknown as Response),
+    );
+    const client = factory.factory({
+      discoveryApi: {
+        getBaseUrl: async () => 'http://backend/api/ai-platform',
+      },
+      fetchApi: { fetch },
+    }) as AiPlatformClient;
+    expect(client).toBeInstanceOf(AiPlatformClient);
+    await client.getEntityScorecard({
+      kind: 'agent',
+      namespace: 'default',
+      name: 'a',
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend/api/ai-platform/scorecards/by-entity/agent/default/a',
+    );
+  });
+
+  it('provides entity-content:ai-platform/scorecard at scorecard, titled Scorecard, for both kinds only', () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-content:ai-platform/scorecard'),
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('scorecard');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Scorecard');
+    const filter = tester.get(
+      EntityContentBlueprint.dataRefs.filterFunction,
+    ) as (entity: Entity) => boolean;
+    expect(filter(claudeSonnetEndpoint)).toBe(true);
+    expect(filter(supportTriageAgent)).toBe(true);
+    expect(filter(component)).toBe(false);
+  });
+
+  it('provides entity-content:ai-platform/group-scorecards at ai-scorecards, titled AI scorecards, for groups only', () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-content:ai-platform/group-scorecards'),
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('ai-scorecards');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'AI scorecards',
+    );
+    const filter = tester.get(
+      EntityContentBlueprint.dataRefs.filterFunction,
+    ) as (entity: Entity) => boolean;
+    expect(
+      filter({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: 'customer-support' },
+      }),
+    ).toBe(true);
+    expect(filter(supportTriageAgent)).toBe(false);
+    expect(filter(component)).toBe(false);
+  });
+
+  it('renders the scorecard summary card on an agent overview', async () => {
+    const aiPlatformApi = createMockAiPlatformApi();
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: supportTriageAgent }),
+        plugin.getExtension('entity-card:ai-platform/scorecard-summary'),
+      ],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [[aiPlatformApiRef, aiPlatformApi]],
+    });
+
+    expect(await screen.findByLabelText('Level: bronze')).toBeInTheDocument();
+    expect(aiPlatformApi.getEntityScorecard).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -1,5 +1,8 @@
 import {
+  ApiBlueprint,
   createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import PsychologyIcon from '@mui/icons-material/Psychology';
@@ -9,7 +12,30 @@ import {
   agentOverviewEntityCard,
   modelEndpointAgentsEntityCard,
   modelEndpointOverviewEntityCard,
+  groupAiScorecardsEntityContent,
+  scorecardEntityContent,
+  scorecardSummaryEntityCard,
 } from './entityCards';
+import { aiPlatformApiRef, AiPlatformClient } from './api';
+
+/**
+ * The {@link AiPlatformApi} of the app: an {@link AiPlatformClient} on the
+ * discovery and fetch APIs.
+ *
+ * @remarks
+ * Extension id `api:ai-platform`.
+ *
+ * @alpha
+ */
+export const aiPlatformApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: aiPlatformApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new AiPlatformClient({ discoveryApi, fetchApi }),
+    }),
+});
 
 /**
  * The AI Platform overview page, at `/ai-platform`.
@@ -46,11 +72,15 @@ export const aiPlatformPlugin = createFrontendPlugin({
   title: 'AI Platform',
   icon: <PsychologyIcon fontSize="inherit" />,
   extensions: [
+    aiPlatformApi,
     aiPlatformOverviewPage,
     modelEndpointOverviewEntityCard,
     modelEndpointAgentsEntityCard,
     agentOverviewEntityCard,
     agentDependenciesEntityCard,
+    scorecardSummaryEntityCard,
+    scorecardEntityContent,
+    groupAiScorecardsEntityContent,
   ],
   routes: {
     root: rootRouteRef,

@@ -1,0 +1,147 @@
+import { ScorecardCheck, ScorecardCheckStatus } from '../../api';
+
+/** The panels of the scorecard tab, in display order. */
+export type ScorecardPanelId = 'cost' | 'ttft' | 'evals' | 'reliability';
+
+/** What a panel shows, and what to set in the entity spec to get checks. */
+export interface ScorecardPanelDefinition {
+  id: ScorecardPanelId;
+  title: string;
+  /** Shown when the entity declares no threshold for this panel. */
+  whenEmpty: string;
+  includes(checkId: string): boolean;
+}
+
+export const scorecardPanels: ScorecardPanelDefinition[] = [
+  {
+    id: 'cost',
+    title: 'Cost',
+    whenEmpty:
+      'No budget checks: set spec.budget.monthlyUsd to compare spend with a budget.',
+    includes: checkId => checkId.startsWith('budget-'),
+  },
+  {
+    id: 'ttft',
+    title: 'TTFT',
+    whenEmpty:
+      'No time-to-first-token check: set spec.slo.ttftP95Ms to compare TTFT p95 with an SLO.',
+    includes: checkId => checkId === 'ttft-p95',
+  },
+  {
+    id: 'evals',
+    title: 'Evals',
+    whenEmpty:
+      'No eval checks: list eval suites with a minScore in spec.evals and upload their results.',
+    includes: checkId =>
+      checkId.startsWith('eval:') || checkId.startsWith('eval-regression:'),
+  },
+  {
+    id: 'reliability',
+    title: 'Reliability',
+    whenEmpty:
+      'No reliability check: set spec.slo.errorRatePercent to compare the error rate with an SLO.',
+    includes: checkId => checkId === 'error-rate',
+  },
+];
+
+/** The checks of each panel, in the order of {@link scorecardPanels}. */
+export function groupChecksIntoPanels(
+  checks: ScorecardCheck[],
+): Array<{ panel: ScorecardPanelDefinition; checks: ScorecardCheck[] }> {
+  return scorecardPanels.map(panel => ({
+    panel,
+    checks: checks.filter(check => panel.includes(check.checkId)),
+  }));
+}
+
+export const checkStatusLabels: Record<ScorecardCheckStatus, string> = {
+  pass: 'Pass',
+  warn: 'Warn',
+  fail: 'Fail',
+  'not-enough-data': 'Not enough data',
+};
+
+const usdFormat = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+});
+
+const wholeUsdFormat = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  maximumFractionDigits: 0,
+});
+
+const numberFormat = new Intl.NumberFormat('en-US', {
+  maximumFractionDigits: 2,
+});
+
+/** `$1,234.50`, or `$3,000` for whole dollars. */
+export function formatUsd(valueUsd: number): string {
+  return Number.isInteger(valueUsd)
+    ? wholeUsdFormat.format(valueUsd)
+    : usdFormat.format(valueUsd);
+}
+
+/** `812 ms` */
+export function formatMs(valueMs: number): string {
+  return `${Math.round(valueMs).toLocaleString('en-US')} ms`;
+}
+
+/** A person-readable name of a check, e.g. `Month-to-date spend`. */
+export function checkLabel(checkId: string): string {
+  if (checkId === 'budget-mtd') return 'Month-to-date spend';
+  if (checkId === 'budget-forecast') return 'End-of-month forecast';
+  if (checkId === 'ttft-p95') return 'TTFT p95';
+  if (checkId === 'error-rate') return 'Error rate';
+  if (checkId.startsWith('eval:')) {
+    return `Eval score: ${checkId.slice('eval:'.length)}`;
+  }
+  if (checkId.startsWith('eval-regression:')) {
+    return `Regression: ${checkId.slice('eval-regression:'.length)}`;
+  }
+  return checkId;
+}
+
+/** A check's value in its unit (USD, ms, percent or score). */
+export function formatCheckValue(
+  checkId: string,
+  value: number | null,
+): string {
+  if (value === null) return '—';
+  if (checkId.startsWith('budget-')) return formatUsd(value);
+  if (checkId === 'ttft-p95') return formatMs(value);
+  if (checkId === 'error-rate') return `${numberFormat.format(value)} %`;
+  return numberFormat.format(value);
+}
+
+/** A check's threshold with what kind of threshold it is. */
+export function formatCheckThreshold(
+  checkId: string,
+  threshold: number | null,
+): string {
+  if (threshold === null) return '—';
+  const formatted = formatCheckValue(checkId, threshold);
+  if (checkId.startsWith('budget-')) return `budget ${formatted}`;
+  if (checkId.startsWith('eval:')) return `minimum ${formatted}`;
+  if (checkId.startsWith('eval-regression:')) {
+    return `largest allowed drop ${formatted}`;
+  }
+  return `SLO ${formatted}`;
+}
+
+/** The eval check with the lowest score relative to its minimum. */
+export function weakestEvalCheck(checks: ScorecardCheck[]) {
+  const evals = checks.filter(check => check.checkId.startsWith('eval:'));
+  const scored = evals.filter(check => check.value !== null);
+  const candidates = scored.length ? scored : evals;
+  return candidates.reduce<ScorecardCheck | undefined>(
+    (weakest, check) =>
+      !weakest ||
+      (check.value ?? 0) - (check.threshold ?? 0) <
+        (weakest.value ?? 0) - (weakest.threshold ?? 0)
+        ? check
+        : weakest,
+    undefined,
+  );
+}

@@ -1,0 +1,1 @@
+export { GroupAiScorecardsContent } from './GroupAiScorecardsContent';

@@ -1,0 +1,1 @@
+export { CheckStatusChip, ScorecardLevelBadge } from './ScorecardStatus';

@@ -1,0 +1,1 @@
+export { EntityScorecardSummaryCard } from './ScorecardSummaryCard';
