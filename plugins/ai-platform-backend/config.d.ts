@@ -31,6 +31,24 @@ export interface Config {
       entityRefreshSeconds?: number;
     };
     /**
+     * Token prices for calls whose gateway reports no cost and whose
+     * ModelEndpoint declares no `spec.pricing`.
+     */
+    pricing?: {
+      /**
+       * Matched exactly on the gateway model alias, then on the (response)
+       * model name of the call.
+       */
+      models?: Array<{
+        /** Gateway model alias or model name, e.g. `gpt-4o-mini`. */
+        model: string;
+        /** USD per million input tokens. */
+        inputPerMillionTokensUsd: number;
+        /** USD per million output tokens. */
+        outputPerMillionTokensUsd: number;
+      }>;
+    };
+    /**
      * The scorecard engine (checks of ModelEndpoint and Agent entities).
      */
     scorecards?: {

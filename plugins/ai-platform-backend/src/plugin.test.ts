@@ -148,6 +148,12 @@ describe('aiPlatformPlugin', () => {
         p95: expect.any(Number),
         count: 3,
       },
+      // No OTLP histograms were sent.
+      ttftMsFromGatewayHistograms: {
+        p95Estimate: null,
+        count: 0,
+        estimated: true,
+      },
     });
     // Sketch percentiles are within 1% of the value of rank
     // floor(q * (n - 1)): TTFT [300, 500] -> 300 for both; latency of the

@@ -5,7 +5,9 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
+import { DatabaseGatewayHistogramStore } from './database/DatabaseGatewayHistogramStore';
 import { CatalogTelemetryEntityResolver } from './ingest/TelemetryEntityResolver';
+import { readPricingConfig } from './ingest/tokenPricing';
 import {
   createIngestRouter,
   DEFAULT_INGEST_MAX_BODY_BYTES,
@@ -153,11 +155,16 @@ export const aiPlatformPlugin = createBackendPlugin({
           },
         });
 
+        // Migrated by DatabaseTelemetryStore.create above.
+        const gatewayHistogramStore = new DatabaseGatewayHistogramStore(
+          await database.getClient(),
+        );
         const entityResolver = new CatalogTelemetryEntityResolver({
           catalog,
           auth,
           logger,
           refreshIntervalMs: entityRefreshSeconds * 1000,
+          configPricing: readPricingConfig(config),
         });
 
         // Ingest first: it reads raw (gzipped, protobuf) bodies itself.
@@ -167,6 +174,8 @@ export const aiPlatformPlugin = createBackendPlugin({
             httpAuth,
             telemetryStore,
             entityResolver,
+            evalRunStore: scorecardStore,
+            gatewayHistogramStore,
             maxBodyBytes,
           }),
         );
@@ -185,7 +194,13 @@ export const aiPlatformPlugin = createBackendPlugin({
           }),
         );
         httpRouter.use(
-          await createRouter({ logger, httpAuth, permissions, telemetryStore }),
+          await createRouter({
+            logger,
+            httpAuth,
+            permissions,
+            telemetryStore,
+            gatewayHistogramStore,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

@@ -66,6 +66,7 @@ interface EventRow {
   input_tokens: number;
   output_tokens: number;
   cost_usd: number;
+  cost_source: string | null;
   ttft_ms: number | null;
   latency_ms: number;
 }
@@ -187,6 +188,7 @@ function toEventRow(event: TelemetryEvent, index: number): EventRow {
     input_tokens: event.inputTokens,
     output_tokens: event.outputTokens,
     cost_usd: event.costUsd,
+    cost_source: event.costSource ?? null,
     // TTFT of a non-streamed call is the full duration (LiteLLM sets
     // completionStartTime = endTime), so it is never stored.
     ttft_ms: event.streamed ? event.ttftMs : null,

@@ -1,3 +1,5 @@
+import { CostSource } from '../ingest/tokenPricing';
+
 /**
  * One normalized LLM call (or agent span), whatever source it came from.
  *
@@ -45,6 +47,11 @@ export interface TelemetryEvent {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /**
+   * Where `costUsd` came from; absent or `null` means as the source reported
+   * it (events stored before pricing existed).
+   */
+  costSource?: CostSource | null;
   /** Time to first token; only meaningful when `streamed` is true. */
   ttftMs: number | null;
   latencyMs: number;

@@ -10,6 +10,11 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { TelemetryEvent } from '../database/TelemetryStore';
+import {
+  priceTelemetryEvent,
+  TokenPricing,
+  tokenPricingOf,
+} from './tokenPricing';
 import { UnresolvedTelemetryEvent } from './UnresolvedTelemetryEvent';
 
 /**
@@ -25,6 +30,12 @@ export interface TelemetryEntityResolver {
    * @throws ServiceUnavailableError when the catalog has never been read
    */
   resolve(events: UnresolvedTelemetryEvent[]): Promise<TelemetryEvent[]>;
+  /**
+   * The current join key index, e.g. to bind eval results to entities.
+   *
+   * @throws ServiceUnavailableError when the catalog has never been read
+   */
+  getJoinKeyIndex(): Promise<TelemetryJoinKeyIndex>;
 }
 
 /**
@@ -37,6 +48,11 @@ export interface TelemetryJoinKeyIndex {
   models: Map<string, string>;
   /** Gateway agent id to entity ref. */
   agents: Map<string, string>;
+  /**
+   * ModelEndpoint entity ref to its `spec.pricing` token prices, for the
+   * endpoints that declare both per-million prices.
+   */
+  endpointPricing: Map<string, TokenPricing>;
 }
 
 function stringAt(value: unknown, ...path: string[]): string | null {
@@ -74,6 +90,7 @@ export function buildJoinKeyIndex(
   type Claim = { key: string; ref: string; fromSpec: boolean };
   const modelClaims: Claim[] = [];
   const agentClaims: Claim[] = [];
+  const endpointPricing = new Map<string, TokenPricing>();
 
   for (const entity of entities) {
     const ref = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
@@ -82,6 +99,10 @@ export function buildJoinKeyIndex(
     if (kind === MODEL_ENDPOINT_KIND.toLocaleLowerCase('en-US')) {
       const key = stringAt(entity.spec, 'gateway', 'model');
       if (key) modelClaims.push({ key, ref, fromSpec: true });
+      const pricing = tokenPricingOf(
+        (entity.spec as Record<string, unknown> | undefined)?.pricing,
+      );
+      if (pricing) endpointPricing.set(ref, pricing);
     }
     if (kind === AGENT_KIND.toLocaleLowerCase('en-US')) {
       const key = stringAt(entity.spec, 'gateway', 'agentId');
@@ -117,17 +138,20 @@ export function buildJoinKeyIndex(
   return {
     models: toMap(modelClaims, 'model'),
     agents: toMap(agentClaims, 'agent'),
+    endpointPricing,
   };
 }
 
 /**
- * Attributes events with a join key index.
+ * Attributes events with a join key index and prices the ones without a
+ * gateway-reported cost (see {@link priceTelemetryEvent}).
  *
  * @internal
  */
 export function attributeEvents(
   events: UnresolvedTelemetryEvent[],
   index: TelemetryJoinKeyIndex,
+  configPricing: Map<string, TokenPricing> = new Map(),
 ): TelemetryEvent[] {
   return events.map(event => {
     const { agentJoinKeyCandidates, agentMatchOnlyKeys = [], ...rest } = event;
@@ -144,11 +168,19 @@ export function attributeEvents(
     if (!agentJoinKey && agentJoinKeyCandidates.length > 0) {
       agentJoinKey = agentJoinKeyCandidates[0];
     }
+    const entityRef = index.models.get(event.joinKey) ?? null;
+    const { costUsd, costSource } = priceTelemetryEvent(
+      event,
+      entityRef ? index.endpointPricing.get(entityRef) : undefined,
+      configPricing,
+    );
     return {
       ...rest,
-      entityRef: index.models.get(event.joinKey) ?? null,
+      entityRef,
       agentJoinKey,
       agentEntityRef,
+      costUsd,
+      costSource,
     };
   });
 }
@@ -173,6 +205,8 @@ export class CatalogTelemetryEntityResolver implements TelemetryEntityResolver {
       auth: AuthService;
       logger: LoggerService;
       refreshIntervalMs: number;
+      /** `aiPlatform.pricing.models`: model or alias to token prices. */
+      configPricing?: Map<string, TokenPricing>;
       now?: () => number;
     },
   ) {}
@@ -181,7 +215,15 @@ export class CatalogTelemetryEntityResolver implements TelemetryEntityResolver {
     if (events.length === 0) {
       return [];
     }
-    return attributeEvents(events, await this.getIndex());
+    return attributeEvents(
+      events,
+      await this.getIndex(),
+      this.options.configPricing,
+    );
+  }
+
+  async getJoinKeyIndex(): Promise<TelemetryJoinKeyIndex> {
+    return this.getIndex();
   }
 
   private now() {
@@ -242,6 +284,7 @@ export class CatalogTelemetryEntityResolver implements TelemetryEntityResolver {
           'metadata.name',
           'metadata.annotations',
           'spec.gateway',
+          'spec.pricing',
         ],
       },
       { credentials },

@@ -9,7 +9,7 @@ import { TelemetryEvent } from '../database/TelemetryStore';
 export interface UnresolvedTelemetryEvent
   extends Omit<
     TelemetryEvent,
-    'entityRef' | 'agentEntityRef' | 'agentJoinKey'
+    'entityRef' | 'agentEntityRef' | 'agentJoinKey' | 'costSource'
   > {
   /**
    * Agent identities seen on the call, most specific first (e.g.

@@ -64,29 +64,44 @@ const PROTO_FILE = resolvePackagePath(
   'proto/otlp_trace_service.proto',
 );
 
-let protoTypes: { request: Type; response: Type } | undefined;
+let protoRoot: ReturnType<typeof loadSync> | undefined;
 
-function getProtoTypes() {
-  if (!protoTypes) {
-    const root = loadSync(PROTO_FILE);
-    protoTypes = {
-      request: root.lookupType('aiplatform.otlp.v1.ExportTraceServiceRequest'),
-      response: root.lookupType(
-        'aiplatform.otlp.v1.ExportTraceServiceResponse',
-      ),
-    };
+/**
+ * Looks up a message type of the vendored OTLP subset
+ * (`proto/otlp_trace_service.proto`), e.g. `ExportLogsServiceRequest`.
+ *
+ * @internal
+ */
+export function lookupOtlpProtoType(name: string): Type {
+  if (!protoRoot) {
+    protoRoot = loadSync(PROTO_FILE);
   }
-  return protoTypes;
+  return protoRoot.lookupType(`aiplatform.otlp.v1.${name}`);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+function getProtoTypes() {
+  return {
+    request: lookupOtlpProtoType('ExportTraceServiceRequest'),
+    response: lookupOtlpProtoType('ExportTraceServiceResponse'),
+  };
+}
+
+/** @internal */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function arrayField(
+/**
+ * Reads an array of objects of an OTLP request, `[]` when absent.
+ *
+ * @throws InputError naming the field when it is not an array of objects
+ * @internal
+ */
+export function arrayField(
   container: Record<string, unknown>,
   field: string,
   path: string,
+  requestKind: 'trace' | 'logs' | 'metrics' = 'trace',
 ): Record<string, unknown>[] {
   const value = container[field];
   if (value === undefined || value === null) {
@@ -94,21 +109,25 @@ function arrayField(
   }
   if (!Array.isArray(value)) {
     throw new InputError(
-      `Invalid OTLP trace request: '${path}${field}' must be an array`,
+      `Invalid OTLP ${requestKind} request: '${path}${field}' must be an array`,
     );
   }
   value.forEach((item, index) => {
     if (!isRecord(item)) {
       throw new InputError(
-        `Invalid OTLP trace request: '${path}${field}[${index}]' must be an object`,
+        `Invalid OTLP ${requestKind} request: '${path}${field}[${index}]' must be an object`,
       );
     }
   });
   return value as Record<string, unknown>[];
 }
 
-/** Ids are hex in OTLP JSON; base64 (proto3 JSON) is accepted as well. */
-function idToHex(value: unknown, byteLength: number): string {
+/**
+ * Ids are hex in OTLP JSON; base64 (proto3 JSON) is accepted as well.
+ *
+ * @internal
+ */
+export function idToHex(value: unknown, byteLength: number): string {
   if (typeof value !== 'string' || value === '') {
     return '';
   }
@@ -122,14 +141,16 @@ function idToHex(value: unknown, byteLength: number): string {
   return value;
 }
 
-function bytesToHex(value: unknown): string {
+/** @internal */
+export function bytesToHex(value: unknown): string {
   if (value instanceof Uint8Array) {
     return Buffer.from(value).toString('hex');
   }
   return '';
 }
 
-function nanosToString(value: unknown): string {
+/** @internal */
+export function nanosToString(value: unknown): string {
   if (typeof value === 'string') {
     return value;
   }
@@ -177,7 +198,12 @@ function decodeAnyValue(value: unknown): OtlpAttributeValue {
   return null;
 }
 
-function decodeAttributes(value: unknown): OtlpAttributes {
+/**
+ * Decodes OTLP `KeyValue[]` (JSON or protobuf `toObject`) into a map.
+ *
+ * @internal
+ */
+export function decodeAttributes(value: unknown): OtlpAttributes {
   const attributes: OtlpAttributes = new Map();
   if (!Array.isArray(value)) {
     return attributes;

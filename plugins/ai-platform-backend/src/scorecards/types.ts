@@ -101,7 +101,7 @@ export interface ScorecardResultStore {
  *
  * @internal
  */
-export type EvalRunSource = 'promptfoo' | 'generic';
+export type EvalRunSource = 'promptfoo' | 'generic' | 'otlp';
 
 /**
  * One eval suite run bound to an entity.

@@ -18,6 +18,23 @@ import {
   encodeOtlpTraceResponse,
 } from '../ingest/otlpTraceRequest';
 import { TelemetryEntityResolver } from '../ingest/TelemetryEntityResolver';
+import {
+  decodeOtlpLogsJson,
+  decodeOtlpLogsProtobuf,
+  encodeOtlpLogsResponse,
+} from '../ingest/otlpLogsRequest';
+import {
+  hasEvaluationResults,
+  mapEvalLogRecords,
+} from '../ingest/mapEvalLogRecords';
+import { EvalRunStore } from '../scorecards/types';
+import { decodeOtlpMetricsJson } from '../ingest/otlpMetricsRequest';
+import { DatabaseGatewayHistogramStore } from '../database/DatabaseGatewayHistogramStore';
+import {
+  entitySubject,
+  unattributedSubject,
+} from '../database/telemetrySubject';
+import { RejectedTelemetryItem } from '../ingest/UnresolvedTelemetryEvent';
 import { UnresolvedTelemetryEvent } from '../ingest/UnresolvedTelemetryEvent';
 
 /**
@@ -63,6 +80,10 @@ export interface IngestRouterOptions {
   httpAuth: HttpAuthService;
   telemetryStore: TelemetryStore;
   entityResolver: TelemetryEntityResolver;
+  /** Where `gen_ai.evaluation.result` log records are stored as eval runs. */
+  evalRunStore: EvalRunStore;
+  /** Where the GenAI histograms of `POST /v1/metrics` are kept. */
+  gatewayHistogramStore: DatabaseGatewayHistogramStore;
   /** Largest accepted body, after gzip decompression. */
   maxBodyBytes: number;
 }
@@ -131,9 +152,17 @@ function bodyFormatOf(req: express.Request): BodyFormat {
   );
 }
 
+/** The message of an OTLP partial success quoting the first rejections. */
+function rejectionMessage(rejected: RejectedTelemetryItem[], what: string) {
+  return `${rejected.length} ${what} rejected: ${rejected
+    .slice(0, MAX_QUOTED_REJECTIONS)
+    .map(item => item.message)
+    .join('; ')}${rejected.length > MAX_QUOTED_REJECTIONS ? '; ...' : ''}`;
+}
+
 /**
- * Creates the telemetry ingest routes: `POST /v1/traces` (OTLP/HTTP) and
- * `POST /ingest/litellm`. They accept only service principals: Backstage
+ * Creates the telemetry ingest routes: `POST /v1/traces` and `POST /v1/logs`
+ * (OTLP/HTTP) and `POST /ingest/litellm`. They accept only service principals: Backstage
  * plugins and external access tokens (`backend.auth.externalAccess`).
  *
  * @internal
@@ -141,8 +170,15 @@ function bodyFormatOf(req: express.Request): BodyFormat {
 export function createIngestRouter(
   options: IngestRouterOptions,
 ): express.Router {
-  const { httpAuth, logger, telemetryStore, entityResolver, maxBodyBytes } =
-    options;
+  const {
+    httpAuth,
+    logger,
+    telemetryStore,
+    entityResolver,
+    evalRunStore,
+    gatewayHistogramStore,
+    maxBodyBytes,
+  } = options;
   const router = Router();
 
   const rawBodyParser = express.raw({
@@ -206,9 +242,19 @@ export function createIngestRouter(
     events: UnresolvedTelemetryEvent[],
     res: express.Response,
   ) {
-    try {
+    return answer503WhenUnavailable(res, async () => {
       const resolved = await entityResolver.resolve(events);
       return await telemetryStore.insertEvents(resolved);
+    });
+  }
+
+  /** Runs a store operation; database or catalog outages answer 503. */
+  async function answer503WhenUnavailable<T>(
+    res: express.Response,
+    operation: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await operation();
     } catch (error) {
       if (
         error instanceof ServiceUnavailableError ||
@@ -244,12 +290,7 @@ export function createIngestRouter(
         ? {
             partialSuccess: {
               rejectedSpans: rejected.length,
-              errorMessage: `${rejected.length} span(s) rejected: ${rejected
-                .slice(0, MAX_QUOTED_REJECTIONS)
-                .map(item => item.message)
-                .join('; ')}${
-                rejected.length > MAX_QUOTED_REJECTIONS ? '; ...' : ''
-              }`,
+              errorMessage: rejectionMessage(rejected, 'span(s)'),
             },
           }
         : {};
@@ -259,6 +300,78 @@ export function createIngestRouter(
         format === 'protobuf' ? 'application/x-protobuf' : 'application/json',
       )
       .send(encodeOtlpTraceResponse(response, format));
+  });
+
+  router.post('/v1/logs', requireService, readBody, async (req, res) => {
+    const format = bodyFormatOf(req);
+    const body = req.body as Buffer;
+    const records =
+      format === 'protobuf'
+        ? decodeOtlpLogsProtobuf(body)
+        : decodeOtlpLogsJson(body);
+    let rejected: RejectedTelemetryItem[] = [];
+    if (hasEvaluationResults(records)) {
+      await answer503WhenUnavailable(res, async () => {
+        const index = await entityResolver.getJoinKeyIndex();
+        const mapped = mapEvalLogRecords(records, index);
+        rejected = mapped.rejected;
+        // Each run is unique on (source, run id): a retried batch, even
+        // after a partial failure, stores every run once.
+        for (const run of mapped.runs) {
+          await evalRunStore.insertEvalRun(run);
+        }
+      });
+    }
+    const response =
+      rejected.length > 0
+        ? {
+            partialSuccess: {
+              rejectedLogRecords: rejected.length,
+              errorMessage: rejectionMessage(rejected, 'log record(s)'),
+            },
+          }
+        : {};
+    res
+      .status(200)
+      .type(
+        format === 'protobuf' ? 'application/x-protobuf' : 'application/json',
+      )
+      .send(encodeOtlpLogsResponse(response, format));
+  });
+
+  router.post('/v1/metrics', requireService, readBody, async (req, res) => {
+    if (bodyFormatOf(req) === 'protobuf') {
+      throw new UnsupportedMediaTypeError(
+        "POST /v1/metrics accepts OTLP JSON only (Content-Type application/json); protobuf metrics are not supported yet, set the exporter's protocol to http/json",
+      );
+    }
+    const { points, rejected } = decodeOtlpMetricsJson(req.body as Buffer);
+    if (points.length > 0) {
+      await answer503WhenUnavailable(res, async () => {
+        const index = await entityResolver.getJoinKeyIndex();
+        await gatewayHistogramStore.insertPoints(
+          points.map(point => {
+            const entityRef = index.models.get(point.joinKey);
+            return {
+              ...point,
+              subject: entityRef
+                ? entitySubject(entityRef)
+                : unattributedSubject(point.joinKey),
+            };
+          }),
+        );
+      });
+    }
+    res.status(200).json(
+      rejected.length > 0
+        ? {
+            partialSuccess: {
+              rejectedDataPoints: String(rejected.length),
+              errorMessage: rejectionMessage(rejected, 'data point(s)'),
+            },
+          }
+        : {},
+    );
   });
 
   router.post('/ingest/litellm', requireService, readBody, async (req, res) => {

@@ -12,6 +12,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod/v4';
 import { TelemetryStore, TimeWindow } from '../database/TelemetryStore';
 import { entitySubject } from '../database/telemetrySubject';
+import { DatabaseGatewayHistogramStore } from '../database/DatabaseGatewayHistogramStore';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -76,6 +77,11 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   telemetryStore: TelemetryStore;
+  /**
+   * The GenAI OTLP histograms; when given, `/usage` answers
+   * `ttftMsFromGatewayHistograms`.
+   */
+  gatewayHistogramStore?: DatabaseGatewayHistogramStore;
 }
 
 /**
@@ -86,7 +92,8 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, telemetryStore } = options;
+  const { httpAuth, permissions, telemetryStore, gatewayHistogramStore } =
+    options;
 
   const router = Router();
   router.use(express.json());
@@ -120,7 +127,30 @@ export async function createRouter(
       subject: entitySubject(entityRef),
       ...window,
     });
-    res.json({ entityRef, ...usage });
+    if (!gatewayHistogramStore) {
+      res.json({ entityRef, ...usage });
+      return;
+    }
+    const ttft = await gatewayHistogramStore.getQuantileEstimate({
+      subject: entitySubject(entityRef),
+      metric: 'gen_ai.server.time_to_first_token',
+      q: 0.95,
+      window: {
+        from: new Date(usage.window.from),
+        to: new Date(usage.window.to),
+      },
+    });
+    res.json({
+      entityRef,
+      ...usage,
+      // Seconds in the histograms; interpolated inside a bucket.
+      ttftMsFromGatewayHistograms: {
+        p95Estimate:
+          ttft.estimate === null ? null : Math.round(ttft.estimate * 1e4) / 10,
+        count: ttft.count,
+        estimated: true,
+      },
+    });
   });
 
   router.get('/usage/unattributed', async (req, res) => {
