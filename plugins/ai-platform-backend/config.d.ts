@@ -13,6 +13,106 @@ export interface Config {
        * Defaults to 14.
        */
       retentionDays?: number;
+      /**
+       * Prometheus (or Thanos Query, Mimir: anything serving the Prometheus
+       * HTTP API) as the source of the SLO checks (`ttft-p95`, `error-rate`)
+       * and time series of ModelEndpoints, read with PromQL over vLLM's and
+       * LiteLLM's own metrics instead of the built-in store. An entity uses
+       * it when its `spec.serving.cluster` has an entry in `clusters`, when
+       * `default` is true (ModelEndpoints), or when it carries the
+       * `aiplatform.io/prometheus-selector` annotation and `url` is set;
+       * every other entity, and the budget and eval checks, use the
+       * built-in store.
+       */
+      prometheus?: {
+        /** Base URL of the Prometheus HTTP API, e.g. `http://prometheus.monitoring:9090`. */
+        url?: string;
+        /**
+         * Headers sent with every query, e.g. `Authorization: Bearer
+         * ${PROMETHEUS_TOKEN}`; reference secrets from the environment.
+         * Never logged.
+         * @deepVisibility secret
+         */
+        headers?: { [name: string]: string };
+        /**
+         * Milliseconds a query may take before the check reports
+         * `source-unavailable`. Defaults to 2000.
+         */
+        timeoutMs?: number;
+        /**
+         * Query step in seconds: instant queries are evaluated at the
+         * current time rounded down to a multiple of it (one consistent
+         * instant per run, cache-friendly for Thanos and Mimir query
+         * frontends) and range queries never step finer. Defaults to 15.
+         */
+        stepSeconds?: number;
+        /**
+         * Whether ModelEndpoints on clusters without an entry in `clusters`
+         * (and managed ones) use `url` too. Defaults to false.
+         */
+        default?: boolean;
+        /** Clusters whose ModelEndpoints are scored from Prometheus. */
+        clusters?: Array<{
+          /** The cluster name, as in ModelEndpoint `spec.serving.cluster` (e.g. `gpu-eu-west-1`). */
+          name: string;
+          /** This cluster's Prometheus; defaults to the global `url`. */
+          url?: string;
+          /**
+           * Headers for this cluster's Prometheus; default to the global
+           * ones when `url` is the global one, else none.
+           * @deepVisibility secret
+           */
+          headers?: { [name: string]: string };
+          /** Defaults to the global `timeoutMs`. */
+          timeoutMs?: number;
+          /** Defaults to the global `stepSeconds`. */
+          stepSeconds?: number;
+          /**
+           * Label matchers added to the vLLM series of this cluster's
+           * endpoints, e.g. `cluster="gpu-eu-west-1"` when one Thanos holds
+           * every cluster.
+           */
+          selector?: string;
+        }>;
+      };
+      /**
+       * LiteLLM proxy as a telemetry source.
+       */
+      litellm?: {
+        /**
+         * Scheduled pull of the proxy's spend logs
+         * (`GET /spend/logs/v2`, paged, sorted by `startTime`). Off when
+         * absent. Runs once per cluster (scheduler task
+         * `ai-platform-litellm-spend-log-pull`) and keeps a cursor in the
+         * database, so a restart neither skips nor repeats rows.
+         */
+        pull?: {
+          /** Base URL of the LiteLLM proxy, e.g. `http://litellm:4000`. */
+          baseUrl: string;
+          /**
+           * A LiteLLM key allowed to read spend routes (the master key or a
+           * key with `get_spend_routes`); reference it from the environment,
+           * e.g. `${LITELLM_SPEND_LOGS_KEY}`.
+           * @visibility secret
+           */
+          apiKey: string;
+          /** Seconds between pulls. Defaults to 300. */
+          frequencySeconds?: number;
+          /** Rows per page, 1 to 100. Defaults to 100. */
+          pageSize?: number;
+          /**
+           * How far back, in hours, the first pull (no cursor yet) starts.
+           * Defaults to 24.
+           */
+          initialLookbackHours?: number;
+          /**
+           * Rows that started less than this many seconds ago are left for
+           * the next pull, because LiteLLM writes spend logs in batches after
+           * the call ended. Defaults to 120.
+           */
+          settleDelaySeconds?: number;
+        };
+      };
     };
     /**
      * Telemetry ingest endpoints (`POST /v1/traces`, `POST /ingest/litellm`).
@@ -47,6 +147,19 @@ export interface Config {
         /** USD per million output tokens. */
         outputPerMillionTokensUsd: number;
       }>;
+    };
+    /**
+     * The portal's default permission policy (packages/backend).
+     */
+    permissions?: {
+      /**
+       * Group refs whose members may read every entity's telemetry, cost
+       * and scorecards, and unattributed telemetry
+       * (`ai-platform.telemetry.read` ALLOW); everyone else reads only the
+       * entities they or their groups own. Defaults to
+       * `['group:default/ml-platform']`.
+       */
+      platformGroups?: string[];
     };
     /**
      * The scorecard engine (checks of ModelEndpoint and Agent entities).

@@ -41,6 +41,7 @@ import {
   planAgentInvocations,
 } from './demoProfiles';
 import { startDemoModelServer } from './demoModelServer';
+import { GatewayMetrics } from './gatewayMetrics';
 
 const BANNER = '[demo-traffic] DEMO DATA';
 const MAX_TOTAL_REQUESTS = 600;
@@ -246,6 +247,11 @@ async function main() {
     timeout: 20_000,
   });
   const profileByAlias = new Map(MODEL_PROFILES.map(p => [p.alias, p]));
+  // The gateway's own OTLP GenAI histograms (TTFT, request duration).
+  const gatewayMetrics = new GatewayMetrics({
+    ingestBase,
+    ingestToken: options.ingestToken,
+  });
 
   // --- traffic ----------------------------------------------------------------
   const plan = planAgentInvocations(options.callsPerAlias);
@@ -331,6 +337,19 @@ async function main() {
     const ok = errorClass === undefined;
     calls.push({ alias: profile.alias, agentId, route, streamed, ok });
     if (route !== 'gateway') return ok;
+    gatewayMetrics.record({
+      alias: profile.alias,
+      responseModel: profile.litellmModelName,
+      provider: profile.provider,
+      operation: profile.operation === 'embeddings' ? 'embeddings' : 'chat',
+      streamed,
+      durationSeconds: (end - start) / 1000,
+      timeToFirstTokenSeconds:
+        streamed && ok && firstChunkAt
+          ? (firstChunkAt - start) / 1000
+          : undefined,
+      errorType: ok ? undefined : String(statusCode ?? errorClass),
+    });
     const cost = ok
       ? (inputTokens * profile.inputPerMillionTokensUsd +
           outputTokens * profile.outputPerMillionTokensUsd) /
@@ -479,6 +498,18 @@ async function main() {
     `LiteLLM: ${liteLlmPayloads.length} payloads → accepted ${liteLlm.accepted}, duplicates ${liteLlm.duplicates}, rejected ${liteLlm.rejected}`,
   );
 
+  // --- gateway side: OTLP GenAI histograms -------------------------------------
+  const metricsExport = await gatewayMetrics.shutdown();
+  log(
+    `OTLP metrics: ${
+      gatewayMetrics.recordedCalls
+    } gateway calls in gen_ai.server.time_to_first_token / gen_ai.server.request.duration → ${
+      metricsExport.exports
+    } export(s) to ${ingestBase}/v1/metrics, ${
+      metricsExport.failedExports
+    } failed${metricsExport.lastError ? ` (${metricsExport.lastError})` : ''}`,
+  );
+
   // --- evals ---------------------------------------------------------------------
   const evalLines = await uploadEvals(ingestBase, options.ingestToken);
 
@@ -505,6 +536,9 @@ async function main() {
     );
   }
   console.log(`OTLP spans exported: ${spanProcessor.exportedSpans}`);
+  console.log(
+    `OTLP gateway histograms: ${gatewayMetrics.recordedCalls} calls, ${metricsExport.exports} export(s), ${metricsExport.failedExports} failed`,
+  );
   console.log(
     `LiteLLM ingest: accepted ${liteLlm.accepted}, duplicates ${liteLlm.duplicates}, rejected ${liteLlm.rejected}`,
   );

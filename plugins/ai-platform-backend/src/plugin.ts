@@ -14,14 +14,20 @@ import {
 } from './service/ingestRouter';
 import { createRouter } from './service/router';
 import { createScorecardRouter } from './service/scorecardRouter';
+import { createFleetRouter } from './service/fleetRouter';
+import { createPlanningRouter } from './service/planningRouter';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { readScorecardConfig } from './scorecards/scorecardConfig';
 import { ScorecardEngine } from './scorecards/ScorecardEngine';
+import { readPrometheusTelemetryConfig } from './prometheus/prometheusTelemetryConfig';
+import { PrometheusScorecardSource } from './prometheus/PrometheusScorecardSource';
 import {
   AGENT_KIND,
   MODEL_ENDPOINT_KIND,
+  readAiPlatformConfig,
 } from '@ai-platform/plugin-ai-platform-common';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { scheduleLiteLlmSpendLogPull } from './litellm/liteLlmSpendLogPullConfig';
 
 const DEFAULT_RETENTION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -115,11 +121,17 @@ export const aiPlatformPlugin = createBackendPlugin({
         const scorecardStore = new DatabaseScorecardStore(
           await database.getClient(),
         );
+        // Off unless aiPlatform.telemetry.prometheus is configured.
+        const prometheusConfig = readPrometheusTelemetryConfig(config);
+        const prometheusSource = prometheusConfig
+          ? new PrometheusScorecardSource({ config: prometheusConfig })
+          : undefined;
         const scorecardEngine = new ScorecardEngine({
           telemetryStore,
           evalRunStore: scorecardStore,
           resultStore: scorecardStore,
           config: scorecardConfig,
+          externalSource: prometheusSource,
         });
 
         await scheduler.scheduleTask({
@@ -167,6 +179,16 @@ export const aiPlatformPlugin = createBackendPlugin({
           configPricing: readPricingConfig(config),
         });
 
+        // Off unless aiPlatform.telemetry.litellm.pull is configured.
+        await scheduleLiteLlmSpendLogPull({
+          config,
+          scheduler,
+          logger,
+          db: await database.getClient(),
+          telemetryStore,
+          entityResolver,
+        });
+
         // Ingest first: it reads raw (gzipped, protobuf) bodies itself.
         httpRouter.use(
           createIngestRouter({
@@ -190,7 +212,19 @@ export const aiPlatformPlugin = createBackendPlugin({
             evalRunStore: scorecardStore,
             resultStore: scorecardStore,
             scorecardEngine,
+            externalSource: prometheusSource,
+            gatewayHistogramStore,
             maxBodyBytes,
+          }),
+        );
+        httpRouter.use(
+          createFleetRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            config,
+            telemetryStore,
+            resultStore: scorecardStore,
           }),
         );
         httpRouter.use(
@@ -200,6 +234,16 @@ export const aiPlatformPlugin = createBackendPlugin({
             permissions,
             telemetryStore,
             gatewayHistogramStore,
+          }),
+        );
+        // GET /planning/options, POST /planning/preview: the live fit and cost preview of the
+        // self-hosted endpoint form, from the same plan logic as ai-platform:endpoint:plan.
+        httpRouter.use(
+          await createPlanningRouter({
+            logger,
+            httpAuth,
+            catalog,
+            platform: readAiPlatformConfig(config),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

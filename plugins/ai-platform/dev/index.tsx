@@ -158,7 +158,17 @@ const exampleScorecard: EntityScorecard = {
   })),
 };
 
+const notInDevHarness = (method: string) => () =>
+  Promise.reject(
+    new Error(
+      `${method} is not served by the dev harness; run ./scripts/portal start for the real backend`,
+    ),
+  );
+
 const exampleAiPlatformApi: AiPlatformApi = {
+  getFleetSummary: notInDevHarness('getFleetSummary'),
+  getPlanningOptions: notInDevHarness('getPlanningOptions'),
+  previewEndpointPlan: notInDevHarness('previewEndpointPlan'),
   async getEntityScorecard() {
     return exampleScorecard;
   },

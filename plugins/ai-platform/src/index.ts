@@ -36,6 +36,19 @@ export { EntityScorecardContent } from './components/EntityScorecard';
 export { EntityScorecardSummaryCard } from './components/ScorecardSummaryCard';
 export { GroupAiScorecardsContent } from './components/GroupAiScorecards';
 export {
+  AI_PLATFORM_GPU_PROFILE_PICKER,
+  AI_PLATFORM_MODEL_PICKER,
+  aiPlatformGpuProfilePickerFormField,
+  aiPlatformLegacyPlugin,
+  aiPlatformModelPickerFormField,
+  AiPlatformGpuProfilePicker,
+  AiPlatformGpuProfilePickerFieldExtension,
+  AiPlatformModelPicker,
+  AiPlatformModelPickerFieldExtension,
+  validateAiPlatformGpuProfile,
+  validateAiPlatformModel,
+} from './components/ScaffolderFields';
+export {
   aiPlatformApiRef,
   AiPlatformClient,
   isPermissionDeniedError,
@@ -45,6 +58,9 @@ export type {
   EntityScorecard,
   OwnedEntityScorecard,
   OwnerScorecards,
+  PlanningOptions,
+  PlanningPreview,
+  PlanningPreviewRequest,
   ScorecardCheck,
   ScorecardCheckCategory,
   ScorecardCheckStatus,

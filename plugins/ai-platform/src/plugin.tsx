@@ -17,6 +17,10 @@ import {
   scorecardSummaryEntityCard,
 } from './entityCards';
 import { aiPlatformApiRef, AiPlatformClient } from './api';
+import {
+  aiPlatformGpuProfilePickerFormField,
+  aiPlatformModelPickerFormField,
+} from './components/ScaffolderFields/formFields';
 
 /**
  * The {@link AiPlatformApi} of the app: an {@link AiPlatformClient} on the
@@ -81,6 +85,8 @@ export const aiPlatformPlugin = createFrontendPlugin({
     scorecardSummaryEntityCard,
     scorecardEntityContent,
     groupAiScorecardsEntityContent,
+    aiPlatformModelPickerFormField,
+    aiPlatformGpuProfilePickerFormField,
   ],
   routes: {
     root: rootRouteRef,

@@ -5,6 +5,7 @@ import {
   EvalRunSource,
   EvalRunStore,
   NewEvalRun,
+  ScorecardCheckSource,
   ScorecardCheckStatus,
   scorecardCheckCategoryOf,
   ScorecardEvaluation,
@@ -46,6 +47,7 @@ interface ResultRow {
   window: string;
   message: string;
   level: string | null;
+  source: ScorecardCheckSource;
 }
 
 function toEvalRun(row: Record<string, unknown>): EvalRun {
@@ -98,6 +100,7 @@ function toEvaluations(rows: Array<Record<string, unknown>>) {
       threshold: nullableNumber(row.threshold),
       window: row.window,
       message: row.message,
+      source: row.source ?? 'telemetry-store',
     });
   }
   return [...evaluations.values()];
@@ -186,6 +189,7 @@ export class DatabaseScorecardStore
       window: check.window,
       message: check.message,
       level: evaluation.level,
+      source: check.source,
     }));
     if (rows.length > 0) {
       await this.db.batchInsert(RESULTS_TABLE, rows, 50);

@@ -20,8 +20,11 @@ import {
   unattributedSubject,
 } from './telemetrySubject';
 import {
+  FirstTelemetry,
   InsertEventsResult,
   LatencyPercentilesMs,
+  SubjectUsageTotals,
+  TelemetryFleetQueries,
   SubjectUsage,
   TelemetryEvent,
   TelemetryStore,
@@ -37,11 +40,20 @@ const SKETCH_TABLE = 'ai_platform_sketch_buckets';
 
 const HOUR_MS = 60 * 60 * 1000;
 
+/** Prefix of entity subjects, see `entitySubject`. */
+const ENTITY_SUBJECT_PREFIX = 'entity:';
+
 /** Sketch metrics stored in `ai_platform_sketch_buckets.metric`. */
 type SketchMetric = 'ttft_ms' | 'latency_ms';
 
-/** Keeps every statement under SQLite's 999 bound parameters. */
-const MAX_BOUND_PARAMETERS = 900;
+/** Bound parameters per statement: far under SQLite's 32,766 and PostgreSQL's 65,535. */
+const MAX_BOUND_PARAMETERS = 8_000;
+
+/**
+ * knex writes a multi-row insert on SQLite as one compound SELECT, which
+ * SQLite limits to 500 terms.
+ */
+const MAX_ROWS_PER_STATEMENT = 500;
 
 const migrationsDir = resolvePackagePath(
   '@ai-platform/plugin-ai-platform-backend',
@@ -94,7 +106,13 @@ function hourStartOf(epochMs: number): number {
 }
 
 function chunk<T>(items: T[], columnsPerRow: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columnsPerRow));
+  const size = Math.max(
+    1,
+    Math.min(
+      MAX_ROWS_PER_STATEMENT,
+      Math.floor(MAX_BOUND_PARAMETERS / columnsPerRow),
+    ),
+  );
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) {
     chunks.push(items.slice(i, i + size));
@@ -302,7 +320,9 @@ function hourAlignedWindow({ from, to }: TimeWindow) {
  *
  * @internal
  */
-export class DatabaseTelemetryStore implements TelemetryStore {
+export class DatabaseTelemetryStore
+  implements TelemetryStore, TelemetryFleetQueries
+{
   /**
    * Connects to the plugin database and runs the migrations unless
    * `database.migrations.skip` or `skipMigrations` is set.
@@ -529,6 +549,109 @@ export class DatabaseTelemetryStore implements TelemetryStore {
           a.joinKeyKind.localeCompare(b.joinKeyKind) ||
           a.joinKey.localeCompare(b.joinKey),
       );
+  }
+
+  async getUsageTotalsBySubject(
+    options: { subjects: string[] } & TimeWindow,
+  ): Promise<Map<string, SubjectUsageTotals>> {
+    const { fromMs, toMs } = hourAlignedWindow(options);
+    const totals = new Map<string, SubjectUsageTotals>();
+    for (const subjects of chunk([...new Set(options.subjects)], 1)) {
+      const rows = await this.db(ROLLUPS_TABLE)
+        .whereIn('subject', subjects)
+        .andWhere('hour_start', '>=', fromMs)
+        .andWhere('hour_start', '<', toMs)
+        .groupBy('subject')
+        .select<Array<Record<string, unknown>>>(
+          'subject',
+          this.db.raw('SUM(requests) as requests'),
+          this.db.raw('SUM(errors) as errors'),
+          this.db.raw('SUM(input_tokens) as input_tokens'),
+          this.db.raw('SUM(output_tokens) as output_tokens'),
+          this.db.raw('SUM(cost_usd) as cost_usd'),
+        );
+      for (const row of rows) {
+        totals.set(String(row.subject), {
+          requests: toNumber(row.requests),
+          errors: toNumber(row.errors),
+          inputTokens: toNumber(row.input_tokens),
+          outputTokens: toNumber(row.output_tokens),
+          costUsd: toNumber(row.cost_usd),
+        });
+      }
+    }
+    return totals;
+  }
+
+  async getFirstTelemetryBySubject(
+    subjects: string[],
+  ): Promise<Map<string, FirstTelemetry>> {
+    const unique = [...new Set(subjects)];
+    const firstHourBySubject = new Map<string, number>();
+    for (const batch of chunk(unique, 1)) {
+      const rows = await this.db(ROLLUPS_TABLE)
+        .whereIn('subject', batch)
+        .groupBy('subject')
+        .select<Array<Record<string, unknown>>>(
+          'subject',
+          this.db.raw('MIN(hour_start) as first_hour_start'),
+        );
+      for (const row of rows) {
+        firstHourBySubject.set(
+          String(row.subject),
+          toNumber(row.first_hour_start),
+        );
+      }
+    }
+
+    // Exact times from the raw events of entity subjects (an event counts
+    // for its model endpoint and, when made by one, its agent).
+    const subjectByEntityRef = new Map<string, string>();
+    for (const subject of firstHourBySubject.keys()) {
+      if (subject.startsWith(ENTITY_SUBJECT_PREFIX)) {
+        subjectByEntityRef.set(
+          subject.slice(ENTITY_SUBJECT_PREFIX.length),
+          subject,
+        );
+      }
+    }
+    const firstEventByEntityRef = new Map<string, number>();
+    const refs = [...subjectByEntityRef.keys()];
+    for (const column of ['entity_ref', 'agent_entity_ref'] as const) {
+      for (const batch of chunk(refs, 1)) {
+        const rows = await this.db(EVENTS_TABLE)
+          .whereIn(column, batch)
+          .groupBy(column)
+          .select<Array<Record<string, unknown>>>(
+            this.db.raw('?? as entity_ref', [column]),
+            this.db.raw('MIN(occurred_at) as first_occurred_at'),
+          );
+        for (const row of rows) {
+          const ref = String(row.entity_ref);
+          const occurredAt = toNumber(row.first_occurred_at);
+          const previous = firstEventByEntityRef.get(ref);
+          if (previous === undefined || occurredAt < previous) {
+            firstEventByEntityRef.set(ref, occurredAt);
+          }
+        }
+      }
+    }
+
+    const result = new Map<string, FirstTelemetry>();
+    for (const [subject, firstHourStart] of firstHourBySubject) {
+      const firstEvent = subject.startsWith(ENTITY_SUBJECT_PREFIX)
+        ? firstEventByEntityRef.get(subject.slice(ENTITY_SUBJECT_PREFIX.length))
+        : undefined;
+      // When retention deleted the earliest hour's events, the oldest event
+      // left is later than the first rollup hour: only the hour is known.
+      result.set(
+        subject,
+        firstEvent !== undefined && hourStartOf(firstEvent) === firstHourStart
+          ? { firstSeenAt: new Date(firstEvent), precision: 'event' }
+          : { firstSeenAt: new Date(firstHourStart), precision: 'hour' },
+      );
+    }
+    return result;
   }
 
   async deleteEventsBefore(before: Date): Promise<number> {

@@ -210,3 +210,54 @@ export interface TelemetryStore {
    */
   deleteEventsBefore(before: Date): Promise<number>;
 }
+
+/**
+ * Rollup totals of one subject over a window.
+ *
+ * @internal
+ */
+export interface SubjectUsageTotals {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/**
+ * The earliest telemetry of a subject that the store still holds.
+ *
+ * @internal
+ */
+export interface FirstTelemetry {
+  /** When the first call happened (`event`) or the start of its hour (`hour`). */
+  firstSeenAt: Date;
+  /**
+   * `event`: the time of the earliest raw event. `hour`: the raw events of
+   * that hour were deleted by retention (or the subject is not an entity),
+   * so only the hour of the earliest rollup is known.
+   */
+  precision: 'event' | 'hour';
+}
+
+/**
+ * Fleet-wide reads over many subjects at once, for the AI Platform page.
+ *
+ * @internal
+ */
+export interface TelemetryFleetQueries {
+  /**
+   * Rollup totals per subject over a window (hour-aligned like
+   * {@link TelemetryStore.getUsage}); subjects without traffic are absent.
+   */
+  getUsageTotalsBySubject(
+    options: { subjects: string[] } & TimeWindow,
+  ): Promise<Map<string, SubjectUsageTotals>>;
+
+  /**
+   * The earliest telemetry of each subject; subjects without any are absent.
+   */
+  getFirstTelemetryBySubject(
+    subjects: string[],
+  ): Promise<Map<string, FirstTelemetry>>;
+}

@@ -154,6 +154,10 @@ describe('ScorecardEngine', () => {
         'eval:safety',
         'ttft-p95',
       ]);
+      // Without an external source every number comes from the store.
+      expect(new Set(evaluation.checks.map(check => check.source))).toEqual(
+        new Set(['telemetry-store']),
+      );
       // p95 of 20 values = the 19th smallest (rank floor(0.95 * 19) = 18).
       expect(byId['ttft-p95']).toMatchObject({
         status: 'pass',

@@ -13,10 +13,14 @@ import {
 import { ScorecardConfig, scorecardLevelOf } from './scorecardConfig';
 import {
   EvalRunStore,
+  ExternalScorecardTelemetrySource,
   ScorecardCheckResult,
+  ScorecardCheckSource,
   ScorecardCheckStatus,
   ScorecardEvaluation,
   ScorecardResultStore,
+  ScorecardSourceUnavailableError,
+  SloTelemetry,
 } from './types';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -73,6 +77,11 @@ export class ScorecardEngine {
       evalRunStore: EvalRunStore;
       resultStore: ScorecardResultStore;
       config: ScorecardConfig;
+      /**
+       * Answers the SLO checks of the entities it applies to (Prometheus);
+       * the built-in telemetry store answers for the others.
+       */
+      externalSource?: ExternalScorecardTelemetrySource;
       now?: () => Date;
     },
   ) {}
@@ -104,7 +113,9 @@ export class ScorecardEngine {
       evals?: AgentEvalRequirement[];
     };
     const checks: ScorecardCheckResult[] = [];
-    checks.push(...(await this.sloChecks(entityRef, spec.slo ?? {}, now)));
+    checks.push(
+      ...(await this.sloChecks(entityRef, entity, spec.slo ?? {}, now)),
+    );
     checks.push(
       ...(await this.budgetChecks(entityRef, spec.budget ?? {}, now)),
     );
@@ -119,8 +130,46 @@ export class ScorecardEngine {
     return checks;
   }
 
+  /**
+   * The SLO telemetry of the last {@link SLO_WINDOW_HOURS} hours from the
+   * entity's source, or why that source is unavailable.
+   */
+  private async sloTelemetry(
+    entityRef: string,
+    entity: Entity,
+    now: Date,
+  ): Promise<
+    | { source: ScorecardCheckSource; telemetry: SloTelemetry }
+    | { source: ScorecardCheckSource; unavailable: string }
+  > {
+    const window = {
+      from: new Date(now.getTime() - SLO_WINDOW_HOURS * HOUR_MS),
+      to: now,
+    };
+    const external = this.options.externalSource;
+    if (external && external.appliesTo(entity)) {
+      try {
+        return {
+          source: external.source,
+          telemetry: await external.getSloTelemetry(entity, window),
+        };
+      } catch (error) {
+        if (error instanceof ScorecardSourceUnavailableError) {
+          return { source: external.source, unavailable: error.message };
+        }
+        throw error;
+      }
+    }
+    const usage = await this.options.telemetryStore.getUsage({
+      subject: entitySubject(entityRef),
+      ...window,
+    });
+    return { source: 'telemetry-store', telemetry: usage };
+  }
+
   private async sloChecks(
     entityRef: string,
+    entity: Entity,
     slo: AiServiceLevelObjectives,
     now: Date,
   ): Promise<ScorecardCheckResult[]> {
@@ -133,12 +182,33 @@ export class ScorecardEngine {
       return [];
     }
     const { minRequests } = this.options.config;
-    const usage = await this.options.telemetryStore.getUsage({
-      subject: entitySubject(entityRef),
-      from: new Date(now.getTime() - SLO_WINDOW_HOURS * HOUR_MS),
-      to: now,
-    });
+    const answer = await this.sloTelemetry(entityRef, entity, now);
     const window = `${SLO_WINDOW_HOURS}h`;
+    const { source } = answer;
+    if ('unavailable' in answer) {
+      const unavailable = (
+        checkId: string,
+        threshold: number,
+      ): ScorecardCheckResult => ({
+        checkId,
+        category: 'slo',
+        status: 'source-unavailable',
+        value: null,
+        threshold,
+        window,
+        message: answer.unavailable,
+        source,
+      });
+      return [
+        ...(ttftThresholdMs === undefined
+          ? []
+          : [unavailable('ttft-p95', ttftThresholdMs)]),
+        ...(errorRateThresholdPercent === undefined
+          ? []
+          : [unavailable('error-rate', errorRateThresholdPercent)]),
+      ];
+    }
+    const usage = answer.telemetry;
     const checks: ScorecardCheckResult[] = [];
 
     if (ttftThresholdMs !== undefined) {
@@ -151,6 +221,7 @@ export class ScorecardEngine {
           value: p95 === null ? null : round(p95, 1),
           threshold: ttftThresholdMs,
           window,
+          source,
           message: `Only ${count} streamed successful call(s) with a TTFT in the last ${SLO_WINDOW_HOURS} h; at least ${minRequests} are needed to judge the TTFT p95`,
         });
       } else {
@@ -162,6 +233,7 @@ export class ScorecardEngine {
           value: round(p95, 1),
           threshold: ttftThresholdMs,
           window,
+          source,
           message: `TTFT p95 over the last ${SLO_WINDOW_HOURS} h is ${round(
             p95,
             1,
@@ -184,6 +256,7 @@ export class ScorecardEngine {
           value: errorRatePercent === null ? null : round(errorRatePercent),
           threshold: errorRateThresholdPercent,
           window,
+          source,
           message: `Only ${requests} request(s) in the last ${SLO_WINDOW_HOURS} h; at least ${minRequests} are needed to judge the error rate`,
         });
       } else {
@@ -195,6 +268,7 @@ export class ScorecardEngine {
           value: round(errorRatePercent),
           threshold: errorRateThresholdPercent,
           window,
+          source,
           message: `${errors} of ${requests} requests failed in the last ${SLO_WINDOW_HOURS} h (${round(
             errorRatePercent,
           )}%); the SLO is ${errorRateThresholdPercent}%`,
@@ -230,6 +304,7 @@ export class ScorecardEngine {
         value: round(mtdUsd, 4),
         threshold: monthlyUsd,
         window: 'month-to-date',
+        source: 'telemetry-store',
         message: `Spent ${round(
           mtdUsd,
         )} USD this month (UTC) of a ${monthlyUsd} USD budget${
@@ -248,6 +323,7 @@ export class ScorecardEngine {
         value: null,
         threshold: monthlyUsd,
         window: 'month-forecast',
+        source: 'telemetry-store',
         message: `Only ${usage.requests} request(s) this month; at least ${minRequests} are needed to forecast the month's spend`,
       });
     } else {
@@ -263,6 +339,7 @@ export class ScorecardEngine {
         value: round(forecastUsd, 4),
         threshold: monthlyUsd,
         window: 'month-forecast',
+        source: 'telemetry-store',
         message: `At this month's rate the spend reaches ${round(
           forecastUsd,
         )} USD by the end of the month; the budget is ${monthlyUsd} USD`,
@@ -292,6 +369,7 @@ export class ScorecardEngine {
           value: null,
           threshold: minScore,
           window: 'latest-run',
+          source: 'telemetry-store',
           message,
         },
         {
@@ -301,6 +379,7 @@ export class ScorecardEngine {
           value: null,
           threshold: config.evalRegressionTolerance,
           window: 'latest-vs-previous-run',
+          source: 'telemetry-store',
           message,
         },
       ];
@@ -316,6 +395,7 @@ export class ScorecardEngine {
         value: latest.score,
         threshold: minScore,
         window: 'latest-run',
+        source: 'telemetry-store',
         message: `Run ${latest.runId} of '${suite}' ${
           latest.suiteVersion
         } scored ${round(latest.score, 3)} (${latest.passed}/${
@@ -339,6 +419,7 @@ export class ScorecardEngine {
         value: null,
         threshold: tolerance,
         window: 'latest-vs-previous-run',
+        source: 'telemetry-store',
         message: `No earlier run of '${suite}' ${latest.suiteVersion} to compare run ${latest.runId} with`,
       });
     } else {
@@ -350,6 +431,7 @@ export class ScorecardEngine {
         value: dropScore,
         threshold: tolerance,
         window: 'latest-vs-previous-run',
+        source: 'telemetry-store',
         message:
           dropScore > 0
             ? `Score of '${suite}' ${latest.suiteVersion} dropped by ${round(

@@ -7,8 +7,8 @@ import {
 
 /**
  * One rung of the level ladder: the level is reached when every check of
- * `categories` meets `requirement` (`no-fail`: pass, warn or
- * not-enough-data; `pass`: pass only) and every lower level is reached.
+ * `categories` meets `requirement` (`no-fail`: pass, warn,
+ * not-enough-data or source-unavailable; `pass`: pass only) and every lower level is reached.
  *
  * @internal
  */

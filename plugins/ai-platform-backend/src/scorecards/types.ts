@@ -1,9 +1,99 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  TimeseriesMetric,
+  TimeseriesPoint,
+  TimeWindow,
+} from '../database/TelemetryStore';
+
 /**
- * Status of one scorecard check.
+ * Status of one scorecard check. `source-unavailable`: the telemetry source
+ * of the check (Prometheus) did not answer; `message` says why and `value`
+ * is `null`.
  *
  * @internal
  */
-export type ScorecardCheckStatus = 'pass' | 'warn' | 'fail' | 'not-enough-data';
+export type ScorecardCheckStatus =
+  | 'pass'
+  | 'warn'
+  | 'fail'
+  | 'not-enough-data'
+  | 'source-unavailable';
+
+/**
+ * Every check status, in display order.
+ *
+ * @internal
+ */
+export const SCORECARD_CHECK_STATUSES: readonly ScorecardCheckStatus[] = [
+  'pass',
+  'warn',
+  'fail',
+  'not-enough-data',
+  'source-unavailable',
+];
+
+/**
+ * Where the number of a check came from: the portal's own telemetry store
+ * (ingested events, rollups, eval runs) or a Prometheus-compatible server.
+ *
+ * @internal
+ */
+export type ScorecardCheckSource = 'telemetry-store' | 'prometheus';
+
+/**
+ * Thrown by a telemetry source that cannot answer now (down, slow, an error
+ * response, a misconfigured selector); the message is shown to users as the
+ * reason, e.g. `source unavailable: Prometheus at http://prom:9090 did not
+ * answer within 2000 ms`.
+ *
+ * @internal
+ */
+export class ScorecardSourceUnavailableError extends Error {
+  readonly name = 'ScorecardSourceUnavailableError';
+}
+
+/**
+ * What the SLO checks need of a window.
+ *
+ * @internal
+ */
+export interface SloTelemetry {
+  /** TTFT of successful streamed calls; `p95` is `null` without samples. */
+  ttftMs: { p95: number | null; count: number };
+  requests: number;
+  errors: number;
+  /** `null` when there were no requests. */
+  errorRatePercent: number | null;
+}
+
+/**
+ * A telemetry source other than the built-in store, chosen per entity
+ * (today: Prometheus, for entities on a cluster configured for it).
+ *
+ * @internal
+ */
+export interface ExternalScorecardTelemetrySource {
+  readonly source: Exclude<ScorecardCheckSource, 'telemetry-store'>;
+  /** Whether this source answers for the entity; otherwise the built-in store does. */
+  appliesTo(entity: Entity): boolean;
+  /** @throws ScorecardSourceUnavailableError */
+  getSloTelemetry(entity: Entity, window: TimeWindow): Promise<SloTelemetry>;
+  /**
+   * One metric in `steps` steps of `stepMs` from `from`, like
+   * `TelemetryStore.getTimeseries`.
+   *
+   * @throws ScorecardSourceUnavailableError
+   */
+  getTimeseries(
+    entity: Entity,
+    options: {
+      metric: TimeseriesMetric;
+      from: Date;
+      stepMs: number;
+      steps: number;
+    },
+  ): Promise<TimeseriesPoint[]>;
+}
 
 /**
  * The groups of checks that levels are defined over: `slo` (`ttft-p95`,
@@ -43,6 +133,11 @@ export interface ScorecardCheckResult {
   window: string;
   /** A sentence a person can act on. */
   message: string;
+  /**
+   * Where the value came from. Results stored before sources existed read
+   * as `telemetry-store`.
+   */
+  source: ScorecardCheckSource;
 }
 
 /**

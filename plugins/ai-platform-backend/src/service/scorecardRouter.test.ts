@@ -215,7 +215,7 @@ describe('scorecard and eval routes', () => {
         .get(`/api/ai-platform/scorecards/by-entity/${AGENT_PATH}`)
         .set('Authorization', USER);
       expect(before.status).toBe(200);
-      expect(before.body).toEqual({
+      expect(before.body).toMatchObject({
         entityRef: 'agent:default/checkout-agent',
         level: null,
         evaluatedAt: null,
@@ -252,7 +252,13 @@ describe('scorecard and eval routes', () => {
       expect(after.body.history).toHaveLength(2);
       expect(after.body.history[0]).toMatchObject({
         level: 'silver',
-        counts: { pass: 4, warn: 0, fail: 0, 'not-enough-data': 1 },
+        counts: {
+          pass: 4,
+          warn: 0,
+          fail: 0,
+          'not-enough-data': 1,
+          'source-unavailable': 0,
+        },
       });
 
       const missing = await request(server)
@@ -261,6 +267,55 @@ describe('scorecard and eval routes', () => {
         )
         .set('Authorization', USER);
       expect(missing.status).toBe(404);
+    });
+
+    it('carries month-to-date usage and 30 daily points with the scorecard', async () => {
+      const { server, store } = await startBackend(AuthorizeResult.ALLOW);
+      const at = new Date(Date.now() - 1000);
+      await store.insertEvents([
+        ...Array.from({ length: 8 }, (_, i) => call(`ok-${i}`, at, 300)),
+        { ...call('err-1', at, 300), status: 'error', errorType: '500' },
+        { ...call('err-2', at, 300), status: 'error', errorType: '500' },
+      ]);
+
+      const res = await request(server)
+        .get(`/api/ai-platform/scorecards/by-entity/${AGENT_PATH}`)
+        .set('Authorization', USER);
+      expect(res.status).toBe(200);
+      expect(res.body.usageMonthToDate).toMatchObject({
+        entityRef: 'agent:default/checkout-agent',
+        requests: 10,
+        errors: 2,
+        errorRatePercent: 20,
+        inputTokens: 1000,
+        outputTokens: 100,
+        costUsd: 2.5,
+      });
+      expect(res.body.usageMonthToDate.ttftMs.p95).toBeGreaterThan(0);
+      const monthStart = new Date(
+        Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1),
+      );
+      expect(new Date(res.body.usageMonthToDate.window.from).getTime()).toBe(
+        monthStart.getTime(),
+      );
+
+      const daily = res.body.dailyUsage as Array<{
+        start: string;
+        requests: number;
+        errors: number;
+        costUsd: number;
+      }>;
+      expect(daily).toHaveLength(30);
+      const today = new Date(
+        Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()),
+      ).toISOString();
+      expect(daily[29]).toEqual({
+        start: today,
+        requests: 10,
+        errors: 2,
+        costUsd: 2.5,
+      });
+      expect(daily.slice(0, 29).every(d => d.requests === 0)).toBe(true);
     });
 
     it('lists the agents and endpoints of a group and its sub-groups', async () => {
@@ -368,13 +423,23 @@ describe('scorecard and eval routes', () => {
           from: new Date(currentHour - 2 * HOUR_MS).toISOString(),
           to: new Date(currentHour + HOUR_MS).toISOString(),
         },
+        source: 'telemetry-store',
         points: [
           {
             start: new Date(currentHour - 2 * HOUR_MS).toISOString(),
             value: 2,
+            source: 'telemetry-store',
           },
-          { start: new Date(currentHour - HOUR_MS).toISOString(), value: 0 },
-          { start: new Date(currentHour).toISOString(), value: 3 },
+          {
+            start: new Date(currentHour - HOUR_MS).toISOString(),
+            value: 0,
+            source: 'telemetry-store',
+          },
+          {
+            start: new Date(currentHour).toISOString(),
+            value: 3,
+            source: 'telemetry-store',
+          },
         ],
       });
       const cost = await get('cost_usd');

@@ -16,13 +16,19 @@ import {
   RELATION_PARENT_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v4';
 import { TelemetryStore, TIMESERIES_METRICS } from '../database/TelemetryStore';
+import { DatabaseGatewayHistogramStore } from '../database/DatabaseGatewayHistogramStore';
 import {
   entitySubject,
   normalizeTelemetryEntityRef,
@@ -31,14 +37,22 @@ import { parseEvalRunUpload } from '../evals/parseEvalRunUpload';
 import { ScorecardEngine } from '../scorecards/ScorecardEngine';
 import {
   EvalRunStore,
+  ExternalScorecardTelemetrySource,
+  SCORECARD_CHECK_STATUSES,
+  ScorecardCheckResult,
+  ScorecardCheckSource,
+  ScorecardCheckStatus,
   ScorecardEvaluation,
   ScorecardResultStore,
+  ScorecardSourceUnavailableError,
 } from '../scorecards/types';
 import { UnsupportedMediaTypeError } from './ingestRouter';
 import { MAX_USAGE_WINDOW_DAYS } from './router';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
+/** Days of daily usage the scorecard response carries. */
+const DAILY_USAGE_DAYS = 30;
 
 /**
  * Evaluations returned as history by `GET /scorecards/by-entity/...`.
@@ -121,11 +135,50 @@ function serializeEvaluation(evaluation: ScorecardEvaluation) {
 }
 
 function statusCounts(evaluation: ScorecardEvaluation) {
-  const counts = { pass: 0, warn: 0, fail: 0, 'not-enough-data': 0 };
+  const counts = Object.fromEntries(
+    SCORECARD_CHECK_STATUSES.map(status => [status, 0]),
+  ) as Record<ScorecardCheckStatus, number>;
   for (const check of evaluation.checks) {
     counts[check.status] += 1;
   }
   return counts;
+}
+
+/**
+ * The checks of the latest evaluation; a `source-unavailable` check gets
+ * `lastAvailable`, the newest earlier result of the same check that its
+ * source did answer (from `history`, newest first), so the last good number
+ * stays visible while Prometheus is down.
+ *
+ * @internal
+ */
+export function checksWithLastAvailable(
+  checks: ScorecardCheckResult[],
+  history: ScorecardEvaluation[],
+) {
+  return checks.map(check => {
+    if (check.status !== 'source-unavailable') {
+      return check;
+    }
+    for (const evaluation of history) {
+      const earlier = evaluation.checks.find(
+        c => c.checkId === check.checkId && c.status !== 'source-unavailable',
+      );
+      if (earlier) {
+        return {
+          ...check,
+          lastAvailable: {
+            evaluatedAt: evaluation.evaluatedAt.toISOString(),
+            status: earlier.status,
+            value: earlier.value,
+            message: earlier.message,
+            source: earlier.source,
+          },
+        };
+      }
+    }
+    return { ...check, lastAvailable: null };
+  });
 }
 
 /**
@@ -142,6 +195,16 @@ export interface ScorecardRouterOptions {
   evalRunStore: EvalRunStore;
   resultStore: ScorecardResultStore;
   scorecardEngine: ScorecardEngine;
+  /**
+   * Answers the time series of the entities it applies to (Prometheus); the
+   * built-in telemetry store answers for the others.
+   */
+  externalSource?: ExternalScorecardTelemetrySource;
+  /**
+   * The GenAI OTLP histograms; when given, the scorecard's month-to-date
+   * usage carries `ttftMsFromGatewayHistograms`.
+   */
+  gatewayHistogramStore?: DatabaseGatewayHistogramStore;
   /** Largest accepted `POST /evals` body. */
   maxBodyBytes: number;
   now?: () => Date;
@@ -166,6 +229,8 @@ export function createScorecardRouter(
     resultStore,
     scorecardEngine,
     logger,
+    externalSource,
+    gatewayHistogramStore,
   } = options;
   const now = options.now ?? (() => new Date());
   const router = Router();
@@ -190,6 +255,77 @@ export function createScorecardRouter(
     }
   }
 
+  /**
+   * The numbers behind the checks, carried by the scorecard response so the
+   * scorecard tab needs no extra requests: month-to-date usage (the same
+   * shape as `GET /usage/by-entity`) and the last 30 UTC days' requests,
+   * errors and cost from the built-in store.
+   */
+  async function usageForScorecard(entityRef: string) {
+    const at = now();
+    const subject = entitySubject(entityRef);
+    const monthStart = new Date(
+      Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1),
+    );
+    const usage = await telemetryStore.getUsage({
+      subject,
+      from: monthStart,
+      to: at,
+    });
+    let ttftMsFromGatewayHistograms:
+      | { p95Estimate: number | null; count: number; estimated: true }
+      | undefined;
+    if (gatewayHistogramStore) {
+      const ttft = await gatewayHistogramStore.getQuantileEstimate({
+        subject,
+        metric: 'gen_ai.server.time_to_first_token',
+        q: 0.95,
+        window: {
+          from: new Date(usage.window.from),
+          to: new Date(usage.window.to),
+        },
+      });
+      ttftMsFromGatewayHistograms = {
+        // Seconds in the histograms; interpolated inside a bucket.
+        p95Estimate:
+          ttft.estimate === null ? null : Math.round(ttft.estimate * 1e4) / 10,
+        count: ttft.count,
+        estimated: true,
+      };
+    }
+    const today = Date.UTC(
+      at.getUTCFullYear(),
+      at.getUTCMonth(),
+      at.getUTCDate(),
+    );
+    const dailyFrom = new Date(today - (DAILY_USAGE_DAYS - 1) * DAY_MS);
+    const [requests, errors, cost] = await Promise.all(
+      (['requests', 'errors', 'cost_usd'] as const).map(metric =>
+        telemetryStore.getTimeseries({
+          subject,
+          metric,
+          from: dailyFrom,
+          stepMs: DAY_MS,
+          steps: DAILY_USAGE_DAYS,
+        }),
+      ),
+    );
+    const dailyUsage = requests.map((point, i) => ({
+      start: point.start,
+      requests: point.value ?? 0,
+      errors: errors[i]?.value ?? 0,
+      costUsd: cost[i]?.value ?? 0,
+    }));
+    return {
+      usageMonthToDate: {
+        entityRef,
+        ...usage,
+        ...(ttftMsFromGatewayHistograms ? { ttftMsFromGatewayHistograms } : {}),
+      },
+      dailyUsage,
+    };
+  }
+
   async function scorecardResponse(
     entityRef: string,
     current?: ScorecardEvaluation,
@@ -199,18 +335,28 @@ export function createScorecardRouter(
       limit: SCORECARD_HISTORY_LIMIT,
     });
     const latest = current ?? history[0];
+    const { usageMonthToDate, dailyUsage } = await usageForScorecard(entityRef);
     return {
       entityRef,
+      usageMonthToDate,
+      dailyUsage,
       level: latest?.level ?? null,
       evaluatedAt: latest ? latest.evaluatedAt.toISOString() : null,
-      checks: latest?.checks ?? [],
+      checks: latest
+        ? checksWithLastAvailable(
+            latest.checks,
+            history.filter(e => e.evaluationId !== latest.evaluationId),
+          )
+        : [],
       history: history.map(evaluation => ({
         evaluatedAt: evaluation.evaluatedAt.toISOString(),
         level: evaluation.level,
         counts: statusCounts(evaluation),
-        checks: evaluation.checks.map(({ checkId, status }) => ({
+        checks: evaluation.checks.map(({ checkId, status, source, value }) => ({
           checkId,
           status,
+          source,
+          value,
         })),
       })),
     };
@@ -398,19 +544,42 @@ export function createScorecardRouter(
       const entityRef = entityRefOf(req.params);
       const query = parseTimeseriesQuery(req.query, now());
       await authorizeRead(entityRef, credentials);
-      const points = await telemetryStore.getTimeseries({
-        subject: entitySubject(entityRef),
+      const range = {
         metric: query.metric,
         from: query.from,
         stepMs: query.stepMs,
         steps: query.steps,
-      });
+      };
+      // The entity decides the source; without an external source
+      // configured the catalog is not asked.
+      const entity = externalSource
+        ? await catalog.getEntityByRef(entityRef, { credentials })
+        : undefined;
+      let source: ScorecardCheckSource = 'telemetry-store';
+      let points;
+      if (externalSource && entity && externalSource.appliesTo(entity)) {
+        source = externalSource.source;
+        try {
+          points = await externalSource.getTimeseries(entity, range);
+        } catch (error) {
+          if (error instanceof ScorecardSourceUnavailableError) {
+            throw new ServiceUnavailableError(error.message);
+          }
+          throw error;
+        }
+      } else {
+        points = await telemetryStore.getTimeseries({
+          subject: entitySubject(entityRef),
+          ...range,
+        });
+      }
       res.json({
         entityRef,
         metric: query.metric,
         step: query.step,
         window: { from: query.from.toISOString(), to: query.to.toISOString() },
-        points,
+        source,
+        points: points.map(point => ({ ...point, source })),
       });
     },
   );

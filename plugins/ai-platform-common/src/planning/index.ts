@@ -13,6 +13,14 @@ export {
   planEndpoint,
   resolveGpusPerReplica,
 } from './planEndpoint';
+export { readAiPlatformConfig } from './platformConfig';
+export { collectTeamAllocations } from './teamAllocations';
+export type {
+  AiPlatformClusterApiServerConfig,
+  AiPlatformConfig,
+  AiPlatformServingConfig,
+  ReadAiPlatformConfigOptions,
+} from './platformConfig';
 export { ENDPOINT_PLAN_RUNTIMES } from './types';
 export type {
   ApprovedModel,

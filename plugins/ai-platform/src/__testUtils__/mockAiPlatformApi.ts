@@ -1,5 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { AiPlatformApi, EntityScorecard, TelemetryTimeseries } from '../api';
+import type { PlanningOptions, PlanningPreview } from '../api';
+import { fleetSummaryFixture } from './fleetSummaryFixture';
 
 // Responses shaped like the ai-platform backend's
 // (plugins/ai-platform-backend/src/service/scorecardRouter.ts).
@@ -121,6 +123,143 @@ export const ttftTimeseries: TelemetryTimeseries = {
   ],
 };
 
+// Shaped like plugins/ai-platform-backend/src/service/planningRouter.ts answers for the demo
+// aiPlatform config of app-config.yaml.
+
+export const planningOptions: PlanningOptions = {
+  gpuMemoryUtilization: 0.92,
+  hoursPerMonth: 730,
+  models: [
+    {
+      name: 'meta-llama/Llama-3.1-8B-Instruct',
+      type: 'chat',
+      parametersBillions: 8.03,
+      license: 'llama3.1',
+      defaultContextTokens: 8192,
+      maxContextTokens: 131072,
+      maxDataClassification: 'confidential',
+    },
+    {
+      name: 'meta-llama/Llama-3.1-70B-Instruct',
+      type: 'chat',
+      parametersBillions: 70.6,
+      license: 'llama3.1',
+      defaultContextTokens: 8192,
+      maxContextTokens: 131072,
+      maxDataClassification: 'internal',
+    },
+    {
+      name: 'BAAI/bge-m3',
+      type: 'embedding',
+      parametersBillions: 0.57,
+      license: 'mit',
+      defaultContextTokens: 8192,
+      maxContextTokens: 8192,
+      maxDataClassification: 'confidential',
+    },
+  ],
+  gpuProfiles: [
+    {
+      id: 'h100-80gb',
+      title: 'NVIDIA H100 80GB (whole GPU)',
+      resourceName: 'nvidia.com/gpu',
+      usableMemoryGiB: 79.1,
+      gpusPerReplica: 1,
+      hourlyCostUsd: 3.2,
+    },
+    {
+      id: 'l4-24gb',
+      title: 'NVIDIA L4 24GB',
+      resourceName: 'nvidia.com/gpu',
+      usableMemoryGiB: 22.49,
+      gpusPerReplica: 1,
+      hourlyCostUsd: 0.8,
+    },
+  ],
+  clusters: [
+    {
+      name: 'gpu-eu-west-1',
+      region: 'eu-west-1',
+      gpuProfiles: ['h100-80gb', 'l4-24gb'],
+      allowedDataClassifications: ['public', 'internal', 'confidential'],
+    },
+  ],
+  runtimes: ['vllm', 'kserve', 'kserve-llm'],
+  dataClassifications: ['public', 'internal', 'confidential', 'restricted'],
+};
+
+/** Llama 3.1 8B with an 8192-token context on one L4, 1 to 2 replicas: fits. */
+export const llama8bOnL4Preview: PlanningPreview = {
+  approved: true,
+  fits: true,
+  contextTokens: 8192,
+  maxConcurrentSequences: 1,
+  tensorParallelSize: 1,
+  replicas: { min: 1, max: 2 },
+  memoryFit: {
+    fits: true,
+    weightsGiB: 14.957040548324585,
+    kvCacheGiB: 1,
+    weightsGiBPerGpu: 14.957040548324585,
+    kvCacheGiBPerGpu: 1,
+    overheadGiBPerGpu: 2,
+    requiredGiBPerGpu: 17.957040548324585,
+    availableGiBPerGpu: 20.6908,
+    kvCacheBytesPerToken: 131072,
+    maxConcurrentSequences: 3,
+    summary:
+      'fits: 15.0 GiB weights + 1.0 GiB KV + 2.0 GiB overhead ≤ 20.7 GiB usable',
+  },
+  cost: {
+    gpuHourUsd: 0.8,
+    gpusPerReplica: 1,
+    hoursPerMonth: 730,
+    monthlyMinUsd: 584,
+    monthlyMaxUsd: 1168,
+  },
+  decisions: [
+    {
+      rule: 'memory-fit',
+      outcome: 'pass',
+      message:
+        'meta-llama/Llama-3.1-8B-Instruct with 8192 tokens × 1 sequence(s) on l4-24gb fits: 15.0 GiB weights + 1.0 GiB KV + 2.0 GiB overhead ≤ 20.7 GiB usable',
+    },
+  ],
+  deferredChecks: [
+    {
+      rule: 'policy:max-eight-replicas',
+      message:
+        'Checked when the template runs: An endpoint may scale to at most 8 replicas',
+    },
+  ],
+};
+
+/** Llama 3.1 8B with a 131072-token context on one L4: does not fit. */
+export const llama8bLongContextOnL4Preview: PlanningPreview = {
+  ...llama8bOnL4Preview,
+  approved: false,
+  fits: false,
+  contextTokens: 131072,
+  memoryFit: {
+    ...llama8bOnL4Preview.memoryFit!,
+    fits: false,
+    kvCacheGiB: 16,
+    kvCacheGiBPerGpu: 16,
+    requiredGiBPerGpu: 32.957040548324585,
+    maxConcurrentSequences: 0,
+    summary:
+      'does not fit: 15.0 GiB weights + 16.0 GiB KV + 2.0 GiB overhead = 33.0 GiB > 20.7 GiB usable',
+  },
+  decisions: [
+    {
+      rule: 'memory-fit',
+      outcome: 'fail',
+      message:
+        'meta-llama/Llama-3.1-8B-Instruct with 131072 tokens × 1 sequence(s) on l4-24gb does not fit: 15.0 GiB weights + 16.0 GiB KV + 2.0 GiB overhead = 33.0 GiB > 20.7 GiB usable; at this context at most 0 sequence(s) fit. Lower contextTokens, raise tensorParallelSize or pick a larger GPU profile',
+    },
+  ],
+};
+
 /** A ResponseError like the fetch of a backend error response gives. */
 export async function backendResponseError(
   statusCode: number,
@@ -170,6 +309,18 @@ export function createMockAiPlatformApi(
       ReturnType<AiPlatformApi['getEntityTimeseries']>,
       Parameters<AiPlatformApi['getEntityTimeseries']>
     >(overrides.getEntityTimeseries ?? (async () => ttftTimeseries)),
+    getPlanningOptions: jest.fn<
+      ReturnType<AiPlatformApi['getPlanningOptions']>,
+      Parameters<AiPlatformApi['getPlanningOptions']>
+    >(overrides.getPlanningOptions ?? (async () => planningOptions)),
+    previewEndpointPlan: jest.fn<
+      ReturnType<AiPlatformApi['previewEndpointPlan']>,
+      Parameters<AiPlatformApi['previewEndpointPlan']>
+    >(overrides.previewEndpointPlan ?? (async () => llama8bOnL4Preview)),
+    getFleetSummary: jest.fn<
+      ReturnType<AiPlatformApi['getFleetSummary']>,
+      Parameters<AiPlatformApi['getFleetSummary']>
+    >(overrides.getFleetSummary ?? (async () => fleetSummaryFixture)),
   } satisfies AiPlatformApi;
 }
 

@@ -2,7 +2,11 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   EntityScorecard,
+  FleetSummary,
   OwnerScorecards,
+  PlanningOptions,
+  PlanningPreview,
+  PlanningPreviewRequest,
   TelemetryTimeseries,
   TelemetryTimeseriesQuery,
 } from './types';
@@ -26,11 +30,30 @@ export interface AiPlatformApi {
    * sub-groups own; entities the user may not read are left out.
    */
   getOwnerScorecards(ownerRef: string): Promise<OwnerScorecards>;
+  /**
+   * The AI Platform page's data: fleet, golden paths, spend by team, GPU
+   * allocation and unattributed telemetry; telemetry numbers only for
+   * entities the user may read.
+   */
+  getFleetSummary(): Promise<FleetSummary>;
   /** One telemetry metric of an entity, per step. */
   getEntityTimeseries(
     entityRef: CompoundEntityRef,
     query: TelemetryTimeseriesQuery,
   ): Promise<TelemetryTimeseries>;
+  /**
+   * The approved models, GPU profiles, clusters and runtimes of the platform,
+   * for the self-hosted endpoint form.
+   */
+  getPlanningOptions(): Promise<PlanningOptions>;
+  /**
+   * Previews the plan of a self-hosted endpoint with the same logic as the
+   * `ai-platform:endpoint:plan` action: memory fit, monthly cost and every
+   * decision that can be made before the template runs.
+   */
+  previewEndpointPlan(
+    request: PlanningPreviewRequest,
+  ): Promise<PlanningPreview>;
 }
 
 /**

@@ -109,3 +109,52 @@ describe('AiPlatformClient', () => {
     expect(isPermissionDeniedError(new Error('boom'))).toBe(false);
   });
 });
+
+describe('AiPlatformClient planning', () => {
+  it('reads the planning options', async () => {
+    const { client, fetch } = createClient(jsonResponse(200, { models: [] }));
+    await expect(client.getPlanningOptions()).resolves.toEqual({ models: [] });
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://localhost:7007/api/ai-platform/planning/options',
+    );
+  });
+
+  it('posts the preview request as JSON', async () => {
+    const { client, fetch } = createClient(
+      jsonResponse(200, { approved: true }),
+    );
+    const request = {
+      model: 'meta-llama/Llama-3.1-8B-Instruct',
+      gpuProfile: 'l4-24gb',
+      cluster: 'gpu-eu-west-1',
+      dataClassification: 'internal',
+      contextTokens: 8192,
+    };
+    await expect(client.previewEndpointPlan(request)).resolves.toEqual({
+      approved: true,
+    });
+    const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('http://localhost:7007/api/ai-platform/planning/preview');
+    expect(init.method).toBe('POST');
+    expect(init.headers).toEqual({ 'Content-Type': 'application/json' });
+    expect(JSON.parse(init.body as string)).toEqual(request);
+  });
+
+  it('rejects with the ResponseError of a 400', async () => {
+    const { client } = createClient(
+      jsonResponse(400, {
+        error: { name: 'InputError', message: "'contextTokens': bad" },
+      }),
+    );
+    const error = await client
+      .previewEndpointPlan({
+        model: 'm',
+        gpuProfile: 'g',
+        cluster: 'c',
+        dataClassification: 'internal',
+      })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(400);
+  });
+});

@@ -4,7 +4,11 @@ import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { AiPlatformApi } from './AiPlatformApi';
 import {
   EntityScorecard,
+  FleetSummary,
   OwnerScorecards,
+  PlanningOptions,
+  PlanningPreview,
+  PlanningPreviewRequest,
   TelemetryTimeseries,
   TelemetryTimeseriesQuery,
 } from './types';
@@ -58,6 +62,10 @@ export class AiPlatformClient implements AiPlatformApi {
     );
   }
 
+  async getFleetSummary(): Promise<FleetSummary> {
+    return this.get('/fleet/summary');
+  }
+
   async getEntityTimeseries(
     entityRef: CompoundEntityRef,
     query: TelemetryTimeseriesQuery,
@@ -72,6 +80,25 @@ export class AiPlatformClient implements AiPlatformApi {
     return this.get(
       `/timeseries/by-entity/${entityPath(entityRef)}?${params.toString()}`,
     );
+  }
+
+  async getPlanningOptions(): Promise<PlanningOptions> {
+    return this.get('/planning/options');
+  }
+
+  async previewEndpointPlan(
+    request: PlanningPreviewRequest,
+  ): Promise<PlanningPreview> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('ai-platform');
+    const response = await this.fetchApi.fetch(`${baseUrl}/planning/preview`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as PlanningPreview;
   }
 
   private async get<T>(path: string): Promise<T> {

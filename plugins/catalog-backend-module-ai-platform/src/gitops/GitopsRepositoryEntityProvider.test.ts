@@ -1,11 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { DeferredEntity } from '@backstage/plugin-catalog-node';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { GitopsRepositoryEntityProvider } from './GitopsRepositoryEntityProvider';
 import {
   TestGitopsRepository,
+  git,
   modelEndpointYaml,
 } from './__testUtils__/TestGitopsRepository';
 
@@ -81,6 +83,12 @@ describe('GitopsRepositoryEntityProvider', () => {
       'aiplatform.io/gitops-path': llamaPath,
       // The commit that added the file, not the newer head.
       'aiplatform.io/gitops-commit': firstCommit,
+      'aiplatform.io/gitops-commit-time': new Date(
+        git(repo.work, 'log', '-1', '--format=%cI', firstCommit),
+      ).toISOString(),
+      'aiplatform.io/gitops-created-time': new Date(
+        git(repo.work, 'log', '-1', '--format=%cI', firstCommit),
+      ).toISOString(),
     });
     expect(entities[0].entity.metadata.links).toEqual([
       {
@@ -337,6 +345,50 @@ describe('GitopsRepositoryEntityProvider', () => {
           { logger, scheduler },
         ),
       ).toThrow(/commitUrlTemplate: expected a URL containing \{commit\}/);
+    });
+  });
+
+  it('annotates when the file was added (the template run) and when it last changed', async () => {
+    const llamaPath = 'team-ml/llama-8b/catalog-info.yaml';
+    const commitAt = async (content: string, isoDate: string) => {
+      await fs.mkdir(path.join(repo.work, 'team-ml/llama-8b'), {
+        recursive: true,
+      });
+      await fs.writeFile(path.join(repo.work, llamaPath), content);
+      git(repo.work, 'add', '--all');
+      // The committer date is what the annotations carry.
+      execFileSync('git', ['commit', '--quiet', '-m', 'change'], {
+        cwd: repo.work,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'Test',
+          GIT_AUTHOR_EMAIL: 'test@example.com',
+          GIT_COMMITTER_NAME: 'Test',
+          GIT_COMMITTER_EMAIL: 'test@example.com',
+          GIT_COMMITTER_DATE: isoDate,
+        },
+      });
+      git(repo.work, 'push', '--quiet', 'origin', 'main');
+      return git(repo.work, 'rev-parse', 'HEAD');
+    };
+    await commitAt(modelEndpointYaml('llama-8b'), '2026-11-02T09:30:00+00:00');
+    const secondCommit = await commitAt(
+      modelEndpointYaml('llama-8b').replace('production', 'experimental'),
+      '2026-11-16T17:05:00+00:00',
+    );
+
+    const provider = new GitopsRepositoryEntityProvider({
+      repository: repo.bare,
+      logger,
+    });
+    const { connection, applied } = connectionMock();
+    await provider.connect(connection);
+    await provider.refresh();
+
+    expect(applied(0)[0].entity.metadata.annotations).toMatchObject({
+      'aiplatform.io/gitops-commit': secondCommit,
+      'aiplatform.io/gitops-commit-time': '2026-11-16T17:05:00.000Z',
+      'aiplatform.io/gitops-created-time': '2026-11-02T09:30:00.000Z',
     });
   });
 });

@@ -18,11 +18,14 @@ import type {
 import {
   ANNOTATION_GITOPS_BRANCH,
   ANNOTATION_GITOPS_COMMIT,
+  ANNOTATION_GITOPS_COMMIT_TIME,
+  ANNOTATION_GITOPS_CREATED_TIME,
   ANNOTATION_GITOPS_PATH,
   ANNOTATION_GITOPS_REPOSITORY,
   GITOPS_LOCATION_TYPE,
 } from './annotations';
 import {
+  GitopsCatalogFile,
   GitopsRepositoryReader,
   displayGitopsRepository,
 } from './GitopsRepositoryReader';
@@ -252,7 +255,7 @@ export class GitopsRepositoryEntityProvider implements EntityProvider {
       entitiesByPath.set(
         file.path,
         parsed.entities.map(entity => ({
-          entity: this.#annotate(entity, file.path, file.commitSha),
+          entity: this.#annotate(entity, file),
           locationKey: `${GITOPS_LOCATION_TYPE}:${this.#repositoryDisplay}`,
         })),
       );
@@ -277,7 +280,14 @@ export class GitopsRepositoryEntityProvider implements EntityProvider {
     };
   }
 
-  #annotate(entity: Entity, filePath: string, commitSha: string): Entity {
+  #annotate(
+    entity: Entity,
+    file: Pick<
+      GitopsCatalogFile,
+      'path' | 'commitSha' | 'commitTime' | 'firstCommitTime'
+    >,
+  ): Entity {
+    const { path: filePath, commitSha } = file;
     const location = `${GITOPS_LOCATION_TYPE}:${
       this.#repositoryDisplay
     }/${filePath}`;
@@ -301,6 +311,8 @@ export class GitopsRepositoryEntityProvider implements EntityProvider {
           [ANNOTATION_GITOPS_BRANCH]: this.#branch,
           [ANNOTATION_GITOPS_PATH]: filePath,
           [ANNOTATION_GITOPS_COMMIT]: commitSha,
+          [ANNOTATION_GITOPS_COMMIT_TIME]: file.commitTime,
+          [ANNOTATION_GITOPS_CREATED_TIME]: file.firstCommitTime,
         },
       },
     };

@@ -28,7 +28,18 @@ export type GitopsCatalogFile = {
   blobSha: string;
   /** The newest commit (reachable from the head) that changed this file. */
   commitSha: string;
+  /** Committer time of `commitSha`, ISO 8601 in UTC. */
+  commitTime: string;
+  /** Committer time of the oldest commit that changed this file (the one that added it). */
+  firstCommitTime: string;
   content: string;
+};
+
+/** The newest commit that changed a file, its time, and the time of the commit that added it. */
+type FileCommitHistory = {
+  commitSha: string;
+  commitTime: string;
+  firstCommitTime: string;
 };
 
 /**
@@ -102,8 +113,8 @@ export class GitopsRepositoryReader {
   readonly #token?: string;
   readonly #cacheDir: string;
   readonly #isRemote: boolean;
-  /** Newest commit that changed a file, keyed by path and blob id. */
-  readonly #lastCommitByBlob = new Map<string, string>();
+  /** Newest commit that changed a file, with times, keyed by path and blob id. */
+  readonly #lastCommitByBlob = new Map<string, FileCommitHistory>();
   #env?: NodeJS.ProcessEnv;
 
   constructor(options: GitopsRepositoryReaderOptions) {
@@ -173,7 +184,9 @@ export class GitopsRepositoryReader {
     return entries.map((e, i) => ({
       path: e.path,
       blobSha: e.blobSha,
-      commitSha: commits[i],
+      commitSha: commits[i].commitSha,
+      commitTime: commits[i].commitTime,
+      firstCommitTime: commits[i].firstCommitTime,
       content: contents.get(e.blobSha) ?? '',
     }));
   }
@@ -256,8 +269,8 @@ export class GitopsRepositoryReader {
     gitDir: string,
     headSha: string,
     entries: Array<{ path: string; blobSha: string }>,
-  ): Promise<string[]> {
-    const result = new Array<string>(entries.length);
+  ): Promise<FileCommitHistory[]> {
+    const result = new Array<FileCommitHistory>(entries.length);
     let next = 0;
     const worker = async () => {
       while (next < entries.length) {
@@ -266,21 +279,31 @@ export class GitopsRepositoryReader {
         const key = `${filePath}\0${blobSha}`;
         let commit = this.#lastCommitByBlob.get(key);
         if (!commit) {
-          commit = (
+          // Newest first: the first line is the last change, the last line the commit that added the file.
+          const lines = (
             await this.#run(
               [
                 '--git-dir',
                 gitDir,
                 'log',
-                '-1',
-                '--format=%H',
+                '--format=%H %cI',
                 headSha,
                 '--',
                 filePath,
               ],
               gitDir,
             )
-          ).trim();
+          )
+            .trim()
+            .split('\n');
+          const [commitSha, commitTime] = lines[0].split(' ');
+          commit = {
+            commitSha,
+            commitTime: new Date(commitTime).toISOString(),
+            firstCommitTime: new Date(
+              lines[lines.length - 1].split(' ')[1],
+            ).toISOString(),
+          };
           this.#lastCommitByBlob.set(key, commit);
         }
         result[index] = commit;

@@ -15,6 +15,22 @@ export const GITOPS_LOCATION_TYPE = 'aiplatform-gitops';
 export const ANNOTATION_GITOPS_COMMIT = 'aiplatform.io/gitops-commit';
 
 /**
+ * Committer time (ISO 8601) of the commit in {@link ANNOTATION_GITOPS_COMMIT}.
+ *
+ * @public
+ */
+export const ANNOTATION_GITOPS_COMMIT_TIME = 'aiplatform.io/gitops-commit-time';
+
+/**
+ * Committer time (ISO 8601) of the oldest commit that changed the entity's file: the commit
+ * that added it, which for a golden-path entity is the template run's `ai-platform:gitops:commit`.
+ *
+ * @public
+ */
+export const ANNOTATION_GITOPS_CREATED_TIME =
+  'aiplatform.io/gitops-created-time';
+
+/**
  * Path of the `catalog-info.yaml` inside the GitOps repository the entity was read from.
  *
  * @public

@@ -3,7 +3,10 @@ import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { AUTONOMY_LEVEL_DESCRIPTIONS } from '@ai-platform/plugin-ai-platform-common';
-import { AgentRow, isAutonomyLevel } from './aiPlatformFleet';
+import { AgentRow, FleetNumbers, isAutonomyLevel } from './aiPlatformFleet';
+import { scorecardColumns } from './fleetColumns';
+
+type TableRow = AgentRow & FleetNumbers;
 
 const NOT_SET = '—';
 
@@ -37,15 +40,24 @@ function AutonomyLevelCell(props: { autonomyLevel?: string }) {
   );
 }
 
-const columns: TableColumn<AgentRow>[] = [
+const columns: TableColumn<TableRow>[] = [
   {
     title: 'Name',
     field: 'entity.metadata.name',
     highlight: true,
-    render: row => <EntityRefLink entityRef={row.entity} hideIcon />,
+    cellStyle: { minWidth: 170 },
+    render: row => (
+      <>
+        <EntityRefLink entityRef={row.entity} hideIcon />
+        <Typography variant="caption" color="text.secondary" display="block">
+          {row.lifecycle ?? NOT_SET}
+        </Typography>
+      </>
+    ),
   },
   {
     title: 'Owner',
+    cellStyle: { minWidth: 130 },
     render: row =>
       row.ownerRefs.length > 0 ? (
         <EntityRefLinks entityRefs={row.ownerRefs} defaultKind="group" />
@@ -53,6 +65,7 @@ const columns: TableColumn<AgentRow>[] = [
         NOT_SET
       ),
   },
+  ...scorecardColumns<TableRow>(),
   {
     title: 'Audience',
     field: 'audience',
@@ -66,14 +79,13 @@ const columns: TableColumn<AgentRow>[] = [
   },
   { title: 'Risk tier', field: 'riskTier', emptyValue: NOT_SET },
   { title: 'Models', field: 'modelCount', type: 'numeric' },
-  { title: 'Lifecycle', field: 'lifecycle', emptyValue: NOT_SET },
 ];
 
 /** The table of every Agent in the catalog. */
-export function AgentTable(props: { rows: AgentRow[] }) {
+export function AgentTable(props: { rows: TableRow[] }) {
   const { rows } = props;
   return (
-    <Table<AgentRow>
+    <Table<TableRow>
       title={`Agents (${rows.length})`}
       columns={columns}
       data={rows}

@@ -5,6 +5,8 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AiPlatformOverviewPage } from './AiPlatformOverviewPage';
+import { aiPlatformApiRef } from '../../api';
+import { createMockAiPlatformApi } from '../../__testUtils__/mockAiPlatformApi';
 
 const mountedRoutes = { '/catalog/:namespace/:kind/:name': entityRouteRef };
 
@@ -102,6 +104,7 @@ describe('AiPlatformOverviewPage', () => {
     renderInTestApp(<AiPlatformOverviewPage />, {
       mountedRoutes,
       apis: [
+        [aiPlatformApiRef, createMockAiPlatformApi()],
         catalogApiMock({
           entities: [
             selfHostedEndpoint,
@@ -185,6 +188,7 @@ describe('AiPlatformOverviewPage', () => {
     renderInTestApp(<AiPlatformOverviewPage />, {
       mountedRoutes,
       apis: [
+        [aiPlatformApiRef, createMockAiPlatformApi()],
         catalogApiMock({
           entities: [selfHostedEndpoint, triageAgent, misconfiguredAgent],
         }),
@@ -219,7 +223,10 @@ describe('AiPlatformOverviewPage', () => {
   it('explains how to register a ModelEndpoint when there are none', async () => {
     renderInTestApp(<AiPlatformOverviewPage />, {
       mountedRoutes,
-      apis: [catalogApiMock({ entities: [unrelatedComponent] })],
+      apis: [
+        [aiPlatformApiRef, createMockAiPlatformApi()],
+        catalogApiMock({ entities: [unrelatedComponent] }),
+      ],
     });
 
     expect(
@@ -248,7 +255,7 @@ describe('AiPlatformOverviewPage', () => {
     });
     renderInTestApp(<AiPlatformOverviewPage />, {
       mountedRoutes,
-      apis: [catalogApi],
+      apis: [[aiPlatformApiRef, createMockAiPlatformApi()], catalogApi],
     });
 
     expect(

@@ -6,9 +6,12 @@ import {
   Page,
   Progress,
   ResponseErrorPanel,
+  WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
 import Grid from '@mui/material/Grid';
 import useAsync from 'react-use/esm/useAsync';
 import {
@@ -17,10 +20,22 @@ import {
   MODEL_ENDPOINT_KIND,
 } from '@ai-platform/plugin-ai-platform-common';
 import {
+  aiPlatformApiRef,
+  FleetSummary,
+  isPermissionDeniedError,
+} from '../../api';
+import {
   summarizeFleet,
   toAgentRow,
   toModelEndpointRow,
+  withFleetNumbers,
 } from './aiPlatformFleet';
+import { GoldenPathAdoptionPanel } from './GoldenPathAdoptionPanel';
+import { GpuAllocationPanel } from './GpuAllocationPanel';
+import { SpendByTeamPanel } from './SpendByTeamPanel';
+import { TelemetrySetupHelp } from './TelemetrySetupHelp';
+import { TimeToFirstInferencePanel } from './TimeToFirstInferencePanel';
+import { UnattributedTelemetryPanel } from './UnattributedTelemetryPanel';
 import { AgentTable } from './AgentTable';
 import { FleetSummaryTiles } from './FleetSummaryTiles';
 import { ModelEndpointTable } from './ModelEndpointTable';
@@ -84,8 +99,111 @@ function NoModelEndpointsState() {
   );
 }
 
+function useFleetSummary() {
+  const aiPlatformApi = useApi(aiPlatformApiRef);
+  return useAsync(() => aiPlatformApi.getFleetSummary(), [aiPlatformApi]);
+}
+
+/** No readable entity has traffic this month and nothing is unattributed. */
+function hasNoTelemetry(summary: FleetSummary): boolean {
+  return (
+    summary.telemetryAccess.readableEntityCount > 0 &&
+    summary.fleet.every(item => !item.requestsMtd) &&
+    summary.unattributed.items.length === 0
+  );
+}
+
+function mayReadNoTelemetry(summary: FleetSummary): boolean {
+  return (
+    summary.telemetryAccess.readableEntityCount === 0 &&
+    summary.telemetryAccess.deniedEntityCount > 0 &&
+    !summary.unattributed.allowed
+  );
+}
+
+function TelemetryPermissionDenied() {
+  return (
+    <WarningPanel
+      severity="info"
+      defaultExpanded
+      title="You may not read AI platform telemetry"
+      message="Spend, TTFT, eval scores and time to first inference need the ai-platform.telemetry.read permission on the entities; ask your Backstage administrators to grant it. Catalog data (entities, golden-path adoption, GPU allocation) is shown without it."
+    />
+  );
+}
+
+function FleetPanels(props: {
+  summary?: FleetSummary;
+  loading: boolean;
+  error?: Error;
+}) {
+  const { summary, loading, error } = props;
+  if (loading) {
+    return (
+      <Grid item xs={12}>
+        <Progress />
+      </Grid>
+    );
+  }
+  if (error) {
+    return (
+      <Grid item xs={12}>
+        {isPermissionDeniedError(error) ? (
+          <TelemetryPermissionDenied />
+        ) : (
+          <ResponseErrorPanel
+            error={error}
+            title="Could not load the fleet summary from the ai-platform backend"
+          />
+        )}
+      </Grid>
+    );
+  }
+  if (!summary) {
+    return null;
+  }
+  return (
+    <>
+      {mayReadNoTelemetry(summary) && (
+        <Grid item xs={12}>
+          <TelemetryPermissionDenied />
+        </Grid>
+      )}
+      {hasNoTelemetry(summary) && (
+        <Grid item xs={12}>
+          <Card>
+            <CardContent>
+              <TelemetrySetupHelp />
+            </CardContent>
+          </Card>
+        </Grid>
+      )}
+      <Grid item xs={12} lg={6}>
+        <GoldenPathAdoptionPanel goldenPaths={summary.goldenPaths} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <TimeToFirstInferencePanel goldenPaths={summary.goldenPaths} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <SpendByTeamPanel
+          spendByTeam={summary.spendByTeam}
+          monthStart={summary.monthToDate.from}
+          deniedEntityCount={summary.telemetryAccess.deniedEntityCount}
+        />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <GpuAllocationPanel gpuAllocation={summary.gpuAllocation} />
+      </Grid>
+      <Grid item xs={12}>
+        <UnattributedTelemetryPanel unattributed={summary.unattributed} />
+      </Grid>
+    </>
+  );
+}
+
 function OverviewContent() {
   const { value, loading, error } = useAiPlatformFleet();
+  const fleetSummary = useFleetSummary();
 
   if (loading) {
     return <Progress />;
@@ -96,6 +214,7 @@ function OverviewContent() {
   if (!value) {
     return null;
   }
+  const fleet = fleetSummary.value?.fleet;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
@@ -103,14 +222,21 @@ function OverviewContent() {
       </Grid>
       <Grid item xs={12}>
         {value.modelEndpoints.length > 0 ? (
-          <ModelEndpointTable rows={value.modelEndpoints} />
+          <ModelEndpointTable
+            rows={withFleetNumbers(value.modelEndpoints, fleet)}
+          />
         ) : (
           <NoModelEndpointsState />
         )}
       </Grid>
       <Grid item xs={12}>
-        <AgentTable rows={value.agents} />
+        <AgentTable rows={withFleetNumbers(value.agents, fleet)} />
       </Grid>
+      <FleetPanels
+        summary={fleetSummary.value}
+        loading={fleetSummary.loading}
+        error={fleetSummary.error}
+      />
     </Grid>
   );
 }
@@ -131,7 +257,7 @@ export function AiPlatformOverviewPage() {
     <Page themeId="tool">
       <Header
         title="AI Platform"
-        subtitle="Model endpoints and agents across the organization"
+        subtitle="Model endpoints and agents across the organization: grades, spend, golden-path adoption and GPU allocation"
       />
       <Content>
         <OverviewContent />

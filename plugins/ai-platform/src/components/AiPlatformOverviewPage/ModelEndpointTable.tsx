@@ -1,7 +1,10 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import Typography from '@mui/material/Typography';
-import { ModelEndpointRow } from './aiPlatformFleet';
+import { FleetNumbers, ModelEndpointRow } from './aiPlatformFleet';
+import { scorecardColumns } from './fleetColumns';
+
+type TableRow = ModelEndpointRow & FleetNumbers;
 
 const NOT_SET = '—';
 
@@ -15,15 +18,24 @@ function describeServing(row: ModelEndpointRow): string {
   return row.servingMode ?? NOT_SET;
 }
 
-const columns: TableColumn<ModelEndpointRow>[] = [
+const columns: TableColumn<TableRow>[] = [
   {
     title: 'Name',
     field: 'entity.metadata.name',
     highlight: true,
-    render: row => <EntityRefLink entityRef={row.entity} hideIcon />,
+    cellStyle: { minWidth: 170 },
+    render: row => (
+      <>
+        <EntityRefLink entityRef={row.entity} hideIcon />
+        <Typography variant="caption" color="text.secondary" display="block">
+          {[row.type, row.lifecycle].filter(Boolean).join(' · ') || NOT_SET}
+        </Typography>
+      </>
+    ),
   },
   {
     title: 'Owner',
+    cellStyle: { minWidth: 130 },
     render: row =>
       row.ownerRefs.length > 0 ? (
         <EntityRefLinks entityRefs={row.ownerRefs} defaultKind="group" />
@@ -31,13 +43,21 @@ const columns: TableColumn<ModelEndpointRow>[] = [
         NOT_SET
       ),
   },
-  { title: 'Type', field: 'type', emptyValue: NOT_SET },
+  ...scorecardColumns<TableRow>(),
   {
     title: 'Serving',
     field: 'servingMode',
-    render: row => describeServing(row),
+    render: row => (
+      <>
+        {describeServing(row)}
+        {row.gpuProfile && (
+          <Typography variant="caption" color="text.secondary" display="block">
+            {row.gpuProfile}
+          </Typography>
+        )}
+      </>
+    ),
   },
-  { title: 'GPU profile', field: 'gpuProfile', emptyValue: NOT_SET },
   {
     title: 'Gateway alias',
     field: 'gatewayModel',
@@ -51,18 +71,17 @@ const columns: TableColumn<ModelEndpointRow>[] = [
       ),
   },
   {
-    title: 'Data classification',
+    title: 'Data class.',
     field: 'dataClassification',
     emptyValue: NOT_SET,
   },
-  { title: 'Lifecycle', field: 'lifecycle', emptyValue: NOT_SET },
 ];
 
 /** The table of every ModelEndpoint in the catalog. */
-export function ModelEndpointTable(props: { rows: ModelEndpointRow[] }) {
+export function ModelEndpointTable(props: { rows: TableRow[] }) {
   const { rows } = props;
   return (
-    <Table<ModelEndpointRow>
+    <Table<TableRow>
       title={`Model endpoints (${rows.length})`}
       columns={columns}
       data={rows}

@@ -9,6 +9,7 @@ import {
   AUTONOMY_LEVELS,
   AutonomyLevel,
 } from '@ai-platform/plugin-ai-platform-common';
+import { FleetEntitySummary } from '../../api';
 
 /** Whether a value is one of the known autonomy levels. */
 export function isAutonomyLevel(value: unknown): value is AutonomyLevel {
@@ -169,4 +170,43 @@ export function summarizeFleet(
     agentCountByAutonomyLevel,
     agentsWithoutAutonomyLevelCount,
   };
+}
+
+/** The owner key the backend uses for entities without an owner. */
+export const NO_OWNER = 'unowned';
+
+/**
+ * Scorecard and telemetry numbers of a table row, from `GET /fleet/summary`;
+ * `fleet` is absent while it loads or when it failed.
+ */
+export interface FleetNumbers {
+  fleet?: FleetEntitySummary;
+  level: string | null;
+  spendMtdUsd: number | null;
+  ttftP95Ms: number | null;
+  evalScore: number | null;
+}
+
+/** Adds the fleet summary's numbers to table rows, matched by entity ref. */
+export function withFleetNumbers<T extends { id: string }>(
+  rows: T[],
+  fleet: FleetEntitySummary[] | undefined,
+): Array<T & FleetNumbers> {
+  const byRef = new Map(
+    (fleet ?? []).map(item => [
+      item.entityRef.toLocaleLowerCase('en-US'),
+      item,
+    ]),
+  );
+  return rows.map(row => {
+    const item = byRef.get(row.id.toLocaleLowerCase('en-US'));
+    return {
+      ...row,
+      fleet: item,
+      level: item?.level ?? null,
+      spendMtdUsd: item?.spendMtdUsd ?? null,
+      ttftP95Ms: item?.ttftP95Ms ?? null,
+      evalScore: item?.evalScore ?? null,
+    };
+  });
 }

@@ -39,7 +39,7 @@ describe('EntityScorecardContent', () => {
     expect(api.getEntityTimeseries).toHaveBeenCalledTimes(1);
     expect(api.getEntityTimeseries).toHaveBeenCalledWith(
       { kind: 'Agent', namespace: 'default', name: 'support-triage-agent' },
-      { metric: 'ttft_p95_ms', window: '30d', step: '1d' },
+      { metric: 'ttft_p95_ms', window: '7d', step: '1h' },
     );
     expect(requestCount(api)).toBe(2);
   });
@@ -101,7 +101,7 @@ describe('EntityScorecardContent', () => {
     expect(safety).toHaveTextContent('0.62');
     expect(safety).toHaveTextContent('minimum 0.75');
     const regression = check(evals, 'Regression: safety');
-    expect(regression).toHaveTextContent('0.12');
+    expect(regression).toHaveTextContent('dropped 0.12');
     expect(regression).toHaveTextContent('largest allowed drop 0.05');
     expect(within(regression).getByText('Regression')).toBeInTheDocument();
   });
@@ -236,9 +236,10 @@ describe('EntityScorecardContent', () => {
     expect(
       await screen.findByText('Info: Permission denied'),
     ).toBeInTheDocument();
+    // Expanded: the reason is readable without a click.
     expect(
       screen.getByText(/ai-platform\.telemetry\.read permission/),
-    ).toBeInTheDocument();
+    ).toBeVisible();
   });
 
   it('shows the error of any other failure', async () => {
@@ -260,5 +261,248 @@ describe('EntityScorecardContent', () => {
       0,
     );
     expect(screen.queryByText(/Permission denied/)).toBeNull();
+  });
+});
+
+describe('EntityScorecardContent with usage, sources and history values', () => {
+  const withUsage = {
+    ...supportTriageScorecard,
+    checks: supportTriageScorecard.checks.map(item =>
+      item.checkId === 'ttft-p95'
+        ? { ...item, source: 'prometheus' as const }
+        : { ...item, source: 'telemetry-store' as const },
+    ),
+    usageMonthToDate: {
+      entityRef: 'agent:default/support-triage-agent',
+      window: {
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-11-23T11:00:00.000Z',
+      },
+      requests: 4000,
+      errors: 40,
+      errorRatePercent: 1,
+      inputTokens: 600_000,
+      outputTokens: 400_000,
+      costUsd: 1234.5,
+      ttftMs: { p50: 402.4, p95: 790.2, count: 3100 },
+      ttftMsFromGatewayHistograms: {
+        p95Estimate: 805.3,
+        count: 2900,
+        estimated: true as const,
+      },
+    },
+    dailyUsage: [
+      { start: '2026-11-21T00:00:00.000Z', requests: 0, errors: 0, costUsd: 0 },
+      {
+        start: '2026-11-22T00:00:00.000Z',
+        requests: 200,
+        errors: 4,
+        costUsd: 61.5,
+      },
+      {
+        start: '2026-11-23T00:00:00.000Z',
+        requests: 100,
+        errors: 1,
+        costUsd: 30.25,
+      },
+    ],
+    history: supportTriageScorecard.history.map((entry, index) => ({
+      ...entry,
+      checks: [
+        ...entry.checks,
+        {
+          checkId: 'eval:safety',
+          status: 'fail' as const,
+          value: [0.62, 0.74, 0.8][index],
+        },
+      ],
+    })),
+  };
+
+  it('derives cost per 1,000 requests and per million tokens from month-to-date usage', async () => {
+    await renderTab(
+      createMockAiPlatformApi({ getEntityScorecard: async () => withUsage }),
+    );
+    await screen.findByLabelText('Level: bronze');
+
+    const cost = panel('Cost');
+    // 1234.5 USD / 4000 requests * 1000; 1234.5 USD / 1,000,000 tokens * 1e6
+    expect(check(cost, 'Cost per 1,000 requests')).toHaveTextContent('$308.63');
+    expect(check(cost, 'Cost per 1,000 requests')).toHaveTextContent(
+      '$1,234.50 over 4,000 requests · month-to-date',
+    );
+    expect(check(cost, 'Cost per million tokens')).toHaveTextContent(
+      '$1,234.50',
+    );
+    expect(check(cost, 'Cost per million tokens')).toHaveTextContent(
+      '1,000,000 tokens',
+    );
+    expect(
+      within(cost).getByLabelText(
+        'Spend per day: 2 days with samples, latest $30.25',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows TTFT p50, p95 and the gateway histogram estimate labelled as an estimate', async () => {
+    await renderTab(
+      createMockAiPlatformApi({ getEntityScorecard: async () => withUsage }),
+    );
+    await screen.findByLabelText('Level: bronze');
+
+    const ttft = panel('TTFT');
+    expect(check(ttft, 'TTFT p50')).toHaveTextContent('402 ms');
+    expect(check(ttft, 'TTFT p95 (month to date)')).toHaveTextContent('790 ms');
+    expect(check(ttft, 'TTFT p95 (month to date)')).toHaveTextContent(
+      'SLO 600 ms',
+    );
+    const estimate = check(ttft, 'TTFT p95 estimate');
+    expect(estimate).toHaveTextContent('≈ 805 ms');
+    expect(estimate).toHaveTextContent(
+      'estimate from gateway histograms · 2,900 samples',
+    );
+  });
+
+  it('shows where each checked number comes from', async () => {
+    await renderTab(
+      createMockAiPlatformApi({ getEntityScorecard: async () => withUsage }),
+    );
+    await screen.findByLabelText('Level: bronze');
+
+    expect(check(panel('TTFT'), 'TTFT p95')).toHaveTextContent(
+      '812 ms from Prometheus',
+    );
+    expect(check(panel('Cost'), 'Month-to-date spend')).toHaveTextContent(
+      '$1,234.50 from gateway telemetry',
+    );
+  });
+
+  it('shows request volume and the daily error rate trend', async () => {
+    await renderTab(
+      createMockAiPlatformApi({ getEntityScorecard: async () => withUsage }),
+    );
+    await screen.findByLabelText('Level: bronze');
+
+    const reliability = panel('Reliability');
+    expect(check(reliability, 'Requests')).toHaveTextContent('4,000');
+    expect(check(reliability, 'Requests')).toHaveTextContent('40 failed');
+    expect(check(reliability, 'Error rate (month to date)')).toHaveTextContent(
+      '1 %',
+    );
+    expect(
+      within(reliability).getByLabelText(
+        'Requests per day: 2 days with samples, latest 100',
+      ),
+    ).toBeInTheDocument();
+    // 4 of 200, then 1 of 100
+    expect(
+      within(reliability).getByLabelText(
+        'Error rate per day: 2 days with samples, latest 1 %',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('charts eval scores per evaluation against the minimum when the history carries values', async () => {
+    await renderTab(
+      createMockAiPlatformApi({ getEntityScorecard: async () => withUsage }),
+    );
+    await screen.findByLabelText('Level: bronze');
+
+    expect(
+      within(panel('Evals')).getByLabelText(
+        'Eval score: safety per evaluation: 3 hours with samples, latest 0.62, minimum 0.75',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a source that could not be read as its own state, with the reason', async () => {
+    await renderTab(
+      createMockAiPlatformApi({
+        getEntityScorecard: async () => ({
+          ...supportTriageScorecard,
+          checks: [
+            {
+              checkId: 'ttft-p95',
+              category: 'slo' as const,
+              status: 'source-unavailable' as const,
+              value: null,
+              threshold: 600,
+              window: '24h',
+              source: 'prometheus' as const,
+              message:
+                'Prometheus at http://prometheus:9090 did not answer: connect ECONNREFUSED',
+            },
+          ],
+        }),
+      }),
+    );
+    await screen.findByLabelText('Level: bronze');
+
+    const ttft = check(panel('TTFT'), 'TTFT p95');
+    expect(ttft).toHaveTextContent('Source unavailable');
+    expect(ttft).toHaveTextContent('— from Prometheus · SLO 600 ms');
+    expect(ttft).toHaveTextContent(
+      'Prometheus at http://prometheus:9090 did not answer: connect ECONNREFUSED',
+    );
+    expect(within(ttft).queryByText('Fail')).toBeNull();
+  });
+});
+
+describe('TTFT trend with little data', () => {
+  it('draws a single hour of data as a visible point near the start of the axis', async () => {
+    const points = Array.from({ length: 168 }, (_, index) => ({
+      start: new Date(
+        Date.parse('2026-11-16T12:00:00.000Z') + index * 3600_000,
+      ).toISOString(),
+      value: index === 167 ? 950.4 : null,
+    }));
+    await renderTab(
+      createMockAiPlatformApi({
+        getEntityTimeseries: async () => ({
+          entityRef: 'agent:default/support-triage-agent',
+          metric: 'ttft_p95_ms' as const,
+          step: '1h' as const,
+          window: {
+            from: '2026-11-16T12:00:00.000Z',
+            to: '2026-11-23T12:00:00.000Z',
+          },
+          points,
+        }),
+      }),
+    );
+    await screen.findByLabelText('Level: bronze');
+
+    const chart = await within(panel('TTFT')).findByLabelText(
+      'TTFT p95 per hour: 1 hour with samples, latest 950 ms, SLO 600 ms',
+    );
+    // One mark for the one hour with data, and only the hours around it on
+    // the axis, not the whole week.
+    await waitFor(() =>
+      expect(chart.querySelectorAll('.MuiMarkElement-root')).toHaveLength(1),
+    );
+    expect(chart).toHaveTextContent('11-23 11:00');
+    expect(chart).not.toHaveTextContent('11-16');
+  });
+
+  it('says when the window has no samples', async () => {
+    await renderTab(
+      createMockAiPlatformApi({
+        getEntityTimeseries: async () => ({
+          entityRef: 'agent:default/support-triage-agent',
+          metric: 'ttft_p95_ms' as const,
+          step: '1h' as const,
+          window: {
+            from: '2026-11-16T12:00:00.000Z',
+            to: '2026-11-23T12:00:00.000Z',
+          },
+          points: [{ start: '2026-11-23T11:00:00.000Z', value: null }],
+        }),
+      }),
+    );
+    expect(
+      await within(
+        await screen.findByRole('region', { name: 'TTFT panel' }),
+      ).findByText('TTFT p95 per hour: no samples in the last 7 days.'),
+    ).toBeInTheDocument();
   });
 });

@@ -52,12 +52,30 @@ export function ScorecardSetupHelp(props: { evaluated: boolean }) {
               '      Authorization: Bearer <ingest token>',
             ].join('\n')}
           />
-          <Typography variant="body2" sx={{ mt: 2 }}>
+          <Typography variant="body1" paragraph sx={{ mt: 2 }}>
             The ingest token is a static external access token restricted to the
-            ai-platform plugin (backend.auth.externalAccess in app-config); ask
-            your Backstage administrators for one. Telemetry is matched to this
-            entity by spec.gateway.model (ModelEndpoint) or spec.gateway.agentId
-            (Agent). Checks need thresholds in the spec: spec.slo.ttftP95Ms,
+            ai-platform plugin. Your Backstage administrators configure it in
+            app-config (in the default setup from the AI_PLATFORM_INGEST_TOKEN
+            environment variable) and can give it to you:
+          </Typography>
+          <CodeSnippet
+            language="yaml"
+            text={[
+              'backend:',
+              '  auth:',
+              '    externalAccess:',
+              '      - type: static',
+              '        options:',
+              '          token: ${AI_PLATFORM_INGEST_TOKEN}',
+              '          subject: ai-platform-ingest',
+              '        accessRestrictions:',
+              '          - plugin: ai-platform',
+            ].join('\n')}
+          />
+          <Typography variant="body2" sx={{ mt: 2 }}>
+            Telemetry is matched to this entity by spec.gateway.model
+            (ModelEndpoint) or spec.gateway.agentId (Agent). Checks need
+            thresholds in the spec: spec.slo.ttftP95Ms,
             spec.slo.errorRatePercent, spec.budget.monthlyUsd and, for agents,
             spec.evals[].minScore.
           </Typography>

@@ -1,4 +1,10 @@
-import { ScorecardCheck, ScorecardCheckStatus } from '../../api';
+// Type-only imports: the browser end-to-end tests import these formatters to
+// format API numbers exactly as the page does.
+import type {
+  ScorecardCheck,
+  ScorecardCheckSource,
+  ScorecardCheckStatus,
+} from '../../api';
 
 /** The panels of the scorecard tab, in display order. */
 export type ScorecardPanelId = 'cost' | 'ttft' | 'evals' | 'reliability';
@@ -44,13 +50,33 @@ export const scorecardPanels: ScorecardPanelDefinition[] = [
   },
 ];
 
+/**
+ * Month-to-date before forecast, and each eval suite's score directly above
+ * its regression check.
+ */
+function checkSortKey(checkId: string): string {
+  if (checkId === 'budget-mtd') return '0';
+  if (checkId === 'budget-forecast') return '1';
+  if (checkId.startsWith('eval:')) {
+    return `2:${checkId.slice('eval:'.length)}:0`;
+  }
+  if (checkId.startsWith('eval-regression:')) {
+    return `2:${checkId.slice('eval-regression:'.length)}:1`;
+  }
+  return `3:${checkId}`;
+}
+
 /** The checks of each panel, in the order of {@link scorecardPanels}. */
 export function groupChecksIntoPanels(
   checks: ScorecardCheck[],
 ): Array<{ panel: ScorecardPanelDefinition; checks: ScorecardCheck[] }> {
   return scorecardPanels.map(panel => ({
     panel,
-    checks: checks.filter(check => panel.includes(check.checkId)),
+    checks: checks
+      .filter(check => panel.includes(check.checkId))
+      .sort((a, b) =>
+        checkSortKey(a.checkId).localeCompare(checkSortKey(b.checkId)),
+      ),
   }));
 }
 
@@ -59,7 +85,20 @@ export const checkStatusLabels: Record<ScorecardCheckStatus, string> = {
   warn: 'Warn',
   fail: 'Fail',
   'not-enough-data': 'Not enough data',
+  'source-unavailable': 'Source unavailable',
 };
+
+const sourceCaptions: Record<ScorecardCheckSource, string> = {
+  prometheus: 'from Prometheus',
+  'telemetry-store': 'from gateway telemetry',
+};
+
+/** `from Prometheus` / `from gateway telemetry`; `undefined` without a source. */
+export function formatCheckSource(
+  source: ScorecardCheckSource | undefined,
+): string | undefined {
+  return source ? sourceCaptions[source] ?? `from ${source}` : undefined;
+}
 
 const usdFormat = new Intl.NumberFormat('en-US', {
   style: 'currency',
@@ -76,11 +115,34 @@ const numberFormat = new Intl.NumberFormat('en-US', {
   maximumFractionDigits: 2,
 });
 
-/** `$1,234.50`, or `$3,000` for whole dollars. */
+const centsUsdFormat = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  maximumSignificantDigits: 3,
+});
+
+/**
+ * `$1,234.50`, `$3,000` for whole dollars, and three significant digits
+ * below a dollar (`$0.0756`), so small spends do not read as `$0.00`.
+ */
 export function formatUsd(valueUsd: number): string {
-  return Number.isInteger(valueUsd)
-    ? wholeUsdFormat.format(valueUsd)
-    : usdFormat.format(valueUsd);
+  if (Number.isInteger(valueUsd)) {
+    return wholeUsdFormat.format(valueUsd);
+  }
+  if (Math.abs(valueUsd) < 1) {
+    return centsUsdFormat.format(valueUsd);
+  }
+  return usdFormat.format(valueUsd);
+}
+
+/** `1,234` */
+export function formatCount(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** `0.92 %` */
+export function formatPercent(valuePercent: number): string {
+  return `${numberFormat.format(valuePercent)} %`;
 }
 
 /** `812 ms` */
@@ -111,7 +173,13 @@ export function formatCheckValue(
   if (value === null) return '—';
   if (checkId.startsWith('budget-')) return formatUsd(value);
   if (checkId === 'ttft-p95') return formatMs(value);
-  if (checkId === 'error-rate') return `${numberFormat.format(value)} %`;
+  if (checkId === 'error-rate') return formatPercent(value);
+  if (checkId.startsWith('eval-regression:')) {
+    // The value is the drop since the previous run; negative is a rise.
+    if (value > 0) return `dropped ${numberFormat.format(value)}`;
+    if (value < 0) return `rose ${numberFormat.format(-value)}`;
+    return 'unchanged';
+  }
   return numberFormat.format(value);
 }
 
@@ -121,7 +189,9 @@ export function formatCheckThreshold(
   threshold: number | null,
 ): string {
   if (threshold === null) return '—';
-  const formatted = formatCheckValue(checkId, threshold);
+  const formatted = checkId.startsWith('eval-regression:')
+    ? numberFormat.format(threshold)
+    : formatCheckValue(checkId, threshold);
   if (checkId.startsWith('budget-')) return `budget ${formatted}`;
   if (checkId.startsWith('eval:')) return `minimum ${formatted}`;
   if (checkId.startsWith('eval-regression:')) {
@@ -144,4 +214,22 @@ export function weakestEvalCheck(checks: ScorecardCheck[]) {
         : weakest,
     undefined,
   );
+}
+
+/**
+ * Spend per 1,000 requests and per million tokens, derived from usage
+ * totals; `null` where the divisor is zero.
+ */
+export function unitCostsUsd(usage: {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}): { per1kRequestsUsd: number | null; perMillionTokensUsd: number | null } {
+  const tokens = usage.inputTokens + usage.outputTokens;
+  return {
+    per1kRequestsUsd:
+      usage.requests > 0 ? (usage.costUsd / usage.requests) * 1000 : null,
+    perMillionTokensUsd: tokens > 0 ? (usage.costUsd / tokens) * 1e6 : null,
+  };
 }

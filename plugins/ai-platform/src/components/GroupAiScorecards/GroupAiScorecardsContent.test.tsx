@@ -135,11 +135,12 @@ describe('GroupAiScorecardsContent', () => {
     await renderTab();
     await screen.findByRole('link', { name: 'Llama chat' });
 
+    // Ascending, then descending; the agent without a spend check stays last.
     await userEvent.click(screen.getByText('Spend (month to date)'));
     expect(rowNames()).toEqual([
-      'Refund agent',
       'Support triage agent',
       'Llama chat',
+      'Refund agent',
     ]);
     await userEvent.click(screen.getByText('Spend (month to date)'));
     expect(rowNames()).toEqual([
@@ -149,12 +150,48 @@ describe('GroupAiScorecardsContent', () => {
     ]);
   });
 
+  it('sorts by grade, TTFT p95 and eval score', async () => {
+    await renderTab();
+    await screen.findByRole('link', { name: 'Llama chat' });
+
+    await userEvent.click(screen.getByText('Grade'));
+    expect(rowNames()).toEqual([
+      'Refund agent',
+      'Support triage agent',
+      'Llama chat',
+    ]);
+    await userEvent.click(screen.getByText('TTFT p95'));
+    expect(rowNames()).toEqual([
+      'Llama chat',
+      'Support triage agent',
+      'Refund agent',
+    ]);
+    await userEvent.click(screen.getByText('TTFT p95'));
+    expect(rowNames()).toEqual([
+      'Support triage agent',
+      'Llama chat',
+      'Refund agent',
+    ]);
+    // Only the triage agent has eval checks: its weakest suite scores 0.62.
+    await userEvent.click(screen.getByText('Eval score'));
+    expect(rowNames()[0]).toBe('Support triage agent');
+  });
+
+  it('right-aligns the numbers', async () => {
+    await renderTab();
+    const triageRow = (
+      await screen.findByRole('link', { name: 'Support triage agent' })
+    ).closest('tr')!;
+    const spendCell = within(triageRow).getByText('$1,234.50').closest('td')!;
+    expect(spendCell).toHaveStyle({ textAlign: 'right' });
+  });
+
   it('filters to the failing entities', async () => {
     await renderTab();
     await screen.findByRole('link', { name: 'Llama chat' });
 
     await userEvent.click(
-      screen.getByRole('checkbox', { name: 'Only failing' }),
+      screen.getByRole('checkbox', { name: 'Only failing (1 of 3)' }),
     );
     expect(rowNames()).toEqual(['Support triage agent']);
   });
@@ -190,5 +227,34 @@ describe('GroupAiScorecardsContent', () => {
     expect(
       await screen.findByText('Info: Permission denied'),
     ).toBeInTheDocument();
+    expect(
+      screen.getByText(/ai-platform\.telemetry\.read permission/),
+    ).toBeVisible();
+  });
+
+  it('shows other failures as errors', async () => {
+    const failure = await backendResponseError(500, 'database unreachable');
+    await renderTab(
+      createMockAiPlatformApi({
+        getOwnerScorecards: async () => {
+          throw failure;
+        },
+      }),
+    );
+
+    expect(
+      await screen.findByText(
+        'Error: Request failed with 500 Internal Server Error',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows progress while loading', async () => {
+    await renderTab(
+      createMockAiPlatformApi({
+        getOwnerScorecards: () => new Promise<never>(() => {}),
+      }),
+    );
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
   });
 });

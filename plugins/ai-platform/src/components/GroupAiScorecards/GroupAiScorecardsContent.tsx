@@ -57,6 +57,7 @@ function toRow(item: OwnedEntityScorecard): TeamScorecardRow {
   };
 }
 
+/** A check's value, right-aligned after its status so the numbers line up. */
 function CheckCell(props: { check?: ScorecardCheck }) {
   const { check } = props;
   if (!check) {
@@ -67,18 +68,40 @@ function CheckCell(props: { check?: ScorecardCheck }) {
     );
   }
   return (
-    <span>
-      {formatCheckValue(check.checkId, check.value)}{' '}
+    <Stack
+      direction="row"
+      spacing={1}
+      alignItems="center"
+      justifyContent="flex-end"
+      sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}
+    >
       <CheckStatusChip status={check.status} />
-    </span>
+      <span>{formatCheckValue(check.checkId, check.value)}</span>
+    </Stack>
   );
 }
 
-/** Sorts rows without a value last, whatever the direction. */
+/**
+ * Sorts by a check's value; rows without that check or without a value go
+ * last in both directions (material-table passes `desc` with the rows
+ * swapped when sorting descending).
+ */
 function byCheckValue(key: 'spend' | 'ttft' | 'evalScore') {
-  return (a: TeamScorecardRow, b: TeamScorecardRow) =>
-    (a[key]?.value ?? Number.NEGATIVE_INFINITY) -
-    (b[key]?.value ?? Number.NEGATIVE_INFINITY);
+  return (
+    a: TeamScorecardRow,
+    b: TeamScorecardRow,
+    _type?: 'row' | 'group',
+    direction?: 'asc' | 'desc',
+  ) => {
+    const aValue = a[key]?.value ?? null;
+    const bValue = b[key]?.value ?? null;
+    if (aValue === null || bValue === null) {
+      if (aValue === bValue) return 0;
+      const missingLast = aValue === null ? 1 : -1;
+      return direction === 'desc' ? -missingLast : missingLast;
+    }
+    return aValue - bValue;
+  };
 }
 
 function EntityNameLink(props: { item: OwnedEntityScorecard }) {
@@ -116,7 +139,8 @@ export function GroupAiScorecardsContent() {
         <WarningPanel
           severity="info"
           title="Permission denied"
-          message={`You are not allowed to read the AI scorecards of ${ownerRef}.`}
+          defaultExpanded
+          message={`You are not allowed to read the AI scorecards of ${ownerRef}. Ask your Backstage administrators for the ai-platform.telemetry.read permission.`}
         />
       );
     }
@@ -130,6 +154,8 @@ export function GroupAiScorecardsContent() {
       title: 'Name',
       field: 'item.title',
       highlight: true,
+      // Entity titles run long (`Claude Sonnet 4.5 (Anthropic via gateway)`).
+      cellStyle: { minWidth: 200 },
       render: row => <EntityNameLink item={row.item} />,
     },
     {
@@ -145,20 +171,24 @@ export function GroupAiScorecardsContent() {
     {
       title: 'Grade',
       field: 'levelRank',
+      customSort: (a, b) => a.levelRank - b.levelRank,
       render: row => <ScorecardLevelBadge level={row.item.level} />,
     },
     {
       title: 'Spend (month to date)',
+      align: 'right',
       customSort: byCheckValue('spend'),
       render: row => <CheckCell check={row.spend} />,
     },
     {
       title: 'TTFT p95',
+      align: 'right',
       customSort: byCheckValue('ttft'),
       render: row => <CheckCell check={row.ttft} />,
     },
     {
       title: 'Eval score',
+      align: 'right',
       customSort: byCheckValue('evalScore'),
       render: row => <CheckCell check={row.evalScore} />,
     },
@@ -178,7 +208,9 @@ export function GroupAiScorecardsContent() {
             onChange={event => setOnlyFailing(event.target.checked)}
           />
         }
-        label="Only failing"
+        label={`Only failing (${
+          rows.filter(row => row.failingChecks > 0).length
+        } of ${rows.length})`}
       />
       <Table<TeamScorecardRow>
         title={`AI scorecards (${value?.groups.length ?? 1} group${

@@ -44,6 +44,7 @@ const statusColors = {
   warn: 'warning',
   fail: 'error',
   'not-enough-data': 'default',
+  'source-unavailable': 'warning',
 } as const;
 
 /**
@@ -56,7 +57,12 @@ export function CheckStatusChip(props: { status: ScorecardCheckStatus }) {
     <Chip
       size="small"
       color={statusColors[props.status]}
-      variant={props.status === 'not-enough-data' ? 'outlined' : 'filled'}
+      variant={
+        props.status === 'not-enough-data' ||
+        props.status === 'source-unavailable'
+          ? 'outlined'
+          : 'filled'
+      }
       label={checkStatusLabels[props.status]}
     />
   );

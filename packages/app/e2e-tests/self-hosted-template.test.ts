@@ -1,0 +1,150 @@
+import { test, expect, Page } from '@playwright/test';
+
+// Playwright runs from the repository root; screenshots go to the git-ignored .artifacts/.
+const screenshotDir = '.artifacts/screenshots';
+
+// A fixed name: a rerun re-plans the same endpoint (the plan does not count it against the
+// team's GPU quota twice) and the GitOps commit step finds the files already committed.
+const ENDPOINT_NAME = 'e2e-llama-8b-chat';
+const FITS_ON_L4 =
+  'fits: 15.0 GiB weights + 1.0 GiB KV + 2.0 GiB overhead ≤ 20.7 GiB usable';
+
+async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  const enterButton = page.getByRole('button', { name: 'Enter' });
+  await expect(enterButton).toBeVisible();
+  await enterButton.click();
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await expect(
+    nav.getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
+/** Picks an option of a MUI select (the AI platform fields) by its label. */
+async function choose(page: Page, label: string, option: string | RegExp) {
+  await page.getByRole('combobox', { name: label }).click();
+  await page.getByRole('option', { name: option }).click();
+}
+
+test('the self-hosted endpoint template previews the fit and cost, then registers the endpoint', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  await signInAsGuest(page);
+
+  await page.goto('/create');
+  const title = page
+    .getByText('Self-hosted LLM endpoint on a GPU cluster', { exact: true })
+    .first();
+  await expect(title).toBeVisible();
+  // The nearest element around the title that holds one Choose button is its card.
+  const card = title.locator(
+    'xpath=ancestor::*[count(.//button[@data-testid="template-card-actions--create"]) = 1][1]',
+  );
+  await card.getByRole('button', { name: 'Choose' }).click();
+
+  // Step 1: Endpoint
+  // The form mounts again once the scaffolder has loaded its field extensions; type only
+  // into the form that stays.
+  const name = page.getByRole('textbox', { name: 'Name' });
+  await expect(async () => {
+    await name.fill(ENDPOINT_NAME);
+    await page.waitForTimeout(1_000);
+    await expect(name).toHaveValue(ENDPOINT_NAME, { timeout: 500 });
+  }).toPass({ timeout: 30_000 });
+  const owner = page.getByRole('textbox', { name: 'Owner' });
+  await owner.click();
+  await owner.pressSequentially('ml', { delay: 50 });
+  await page
+    .getByRole('option', { name: /ml.platform/i })
+    .first()
+    .click();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Step 2: Model and GPU. The model picker offers the models approved for internal data.
+  await choose(page, 'Model', 'meta-llama/Llama-3.1-8B-Instruct');
+  await expect(
+    page.getByText('8.03 B parameters · chat · llama3.1 licence'),
+  ).toBeVisible();
+  await choose(page, 'GPU profile', /NVIDIA L4 24GB/);
+
+  // The live preview, from the backend's plan logic.
+  await expect(page.getByText(FITS_ON_L4)).toBeVisible();
+  await expect(page.getByText(/Monthly cost estimate:/)).toContainText(
+    '584.00 USD/month at 1 replica',
+  );
+  await page.screenshot({
+    path: `${screenshotDir}/self-hosted-template-fit-preview.png`,
+    fullPage: true,
+  });
+
+  // A context the L4 cannot hold: the preview says why and the step does not advance.
+  await page
+    .getByRole('button', { name: /^Context length \(tokens\)/ })
+    .click();
+  await page.getByRole('option', { name: '131072' }).click();
+  await expect(
+    page.getByText(
+      'does not fit: 15.0 GiB weights + 16.0 GiB KV + 2.0 GiB overhead = 33.0 GiB > 20.7 GiB usable',
+    ),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${screenshotDir}/self-hosted-template-does-not-fit.png`,
+    fullPage: true,
+  });
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(
+    page.getByText(/at this context at most \d+ sequence\(s\) fit/).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('combobox', { name: 'GPU profile' }),
+  ).toBeVisible();
+
+  // Back to a context that fits.
+  await page
+    .getByRole('button', { name: /^Context length \(tokens\)/ })
+    .click();
+  await page.getByRole('option', { name: '8192' }).click();
+  await expect(page.getByText(FITS_ON_L4)).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Step 3: Scaling and budget (defaults: 1 to 2 replicas), then review.
+  await expect(
+    page.getByRole('spinbutton', { name: 'Maximum replicas' }),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await expect(
+    page.getByText('meta-llama/Llama-3.1-8B-Instruct'),
+  ).toBeVisible();
+  await expect(page.getByText('l4-24gb')).toBeVisible();
+  await page.screenshot({
+    path: `${screenshotDir}/self-hosted-template-review.png`,
+    fullPage: true,
+  });
+
+  // Run it: plan, render, commit, then the catalog registers the new ModelEndpoint.
+  await page.getByRole('button', { name: 'Create' }).click();
+  const entityLink = page.getByRole('link', {
+    name: 'Open the new model endpoint in the catalog',
+  });
+  await expect(entityLink).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(FITS_ON_L4).first()).toBeVisible();
+  await page.screenshot({
+    path: `${screenshotDir}/self-hosted-template-task.png`,
+    fullPage: true,
+  });
+
+  // The catalog reads the GitOps repository every few seconds: reload until the entity is in.
+  await entityLink.click();
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      page.getByText('meta-llama/Llama-3.1-8B-Instruct').first(),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  expect(page.url()).toContain(`/modelendpoint/${ENDPOINT_NAME}`);
+  await page.screenshot({
+    path: `${screenshotDir}/self-hosted-template-new-endpoint.png`,
+    fullPage: true,
+  });
+});

@@ -1,0 +1,165 @@
+import { mapLiteLlmPayloads } from '../ingest/mapLiteLlmPayloads';
+import {
+  RejectedTelemetryItem,
+  UnresolvedTelemetryEvent,
+} from '../ingest/UnresolvedTelemetryEvent';
+
+/**
+ * A row of LiteLLM's `LiteLLM_SpendLogs` as the proxy's spend-log API returns
+ * it (`reference/telemetry.md` §1.1): only the fields the mapping reads.
+ *
+ * @internal
+ */
+export interface LiteLlmSpendLogRow {
+  request_id: string;
+  call_type?: string;
+  spend?: number | null;
+  prompt_tokens?: number | null;
+  completion_tokens?: number | null;
+  /** ISO 8601; without a zone designator it is UTC. */
+  startTime: string;
+  endTime?: string | null;
+  completionStartTime?: string | null;
+  model?: string | null;
+  model_group?: string | null;
+  custom_llm_provider?: string | null;
+  metadata?: Record<string, unknown> | null;
+  request_tags?: unknown;
+  status?: string | null;
+  agent_id?: string | null;
+  [field: string]: unknown;
+}
+
+/**
+ * What {@link mapLiteLlmSpendLogRows} made of a page.
+ *
+ * @internal
+ */
+export interface LiteLlmSpendLogMapping {
+  events: UnresolvedTelemetryEvent[];
+  /** Rows that cannot be stored, with their index in the page and why. */
+  rejected: RejectedTelemetryItem[];
+}
+
+class SpendLogRejection extends Error {}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Epoch ms of a spend-log DateTime. LiteLLM serializes them as ISO 8601,
+ * sometimes without a zone (then UTC) and with microseconds.
+ *
+ * @internal
+ */
+export function parseSpendLogTimeMs(value: unknown, field: string): number {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new SpendLogRejection(
+      `'${field}' must be an ISO 8601 date-time string, got ${JSON.stringify(
+        value,
+      )}`,
+    );
+  }
+  const text = value.trim().replace(' ', 'T');
+  const hasZone = /(Z|[+-]\d\d:?\d\d)$/i.test(text);
+  const ms = Date.parse(hasZone ? text : `${text}Z`);
+  if (Number.isNaN(ms)) {
+    throw new SpendLogRejection(
+      `'${field}' must be an ISO 8601 date-time string, got ${JSON.stringify(
+        value,
+      )}`,
+    );
+  }
+  return ms;
+}
+
+/**
+ * Turns a spend-log row into the StandardLoggingPayload shape that
+ * `mapLiteLlmPayloads` reads: `request_id` → `id`, `spend` → `response_cost`,
+ * DateTimes → epoch seconds, `metadata.status` / `metadata.error_information`
+ * for older rows without a `status` column. A spend log has no `stream`
+ * column, so a call counts as streamed only when its first chunk came before
+ * its end (`completionStartTime < endTime`): LiteLLM writes
+ * `completionStartTime = endTime` when it saw no first chunk.
+ */
+function toStandardLoggingPayload(row: unknown): Record<string, unknown> {
+  if (!isRecord(row)) {
+    throw new SpendLogRejection('expected a LiteLLM_SpendLogs row object');
+  }
+  if (typeof row.request_id !== 'string' || row.request_id.trim() === '') {
+    throw new SpendLogRejection(
+      "'request_id' is required: the LiteLLM call id",
+    );
+  }
+  const startMs = parseSpendLogTimeMs(row.startTime, 'startTime');
+  const endMs =
+    row.endTime === undefined || row.endTime === null
+      ? startMs
+      : parseSpendLogTimeMs(row.endTime, 'endTime');
+  const completionStartMs =
+    row.completionStartTime === undefined || row.completionStartTime === null
+      ? null
+      : parseSpendLogTimeMs(row.completionStartTime, 'completionStartTime');
+  const metadata = isRecord(row.metadata) ? row.metadata : {};
+  const status =
+    (typeof row.status === 'string' && row.status) ||
+    (typeof metadata.status === 'string' && metadata.status) ||
+    'success';
+  return {
+    id: row.request_id,
+    call_type: row.call_type,
+    model: row.model,
+    model_group: row.model_group,
+    custom_llm_provider: row.custom_llm_provider,
+    prompt_tokens: row.prompt_tokens,
+    completion_tokens: row.completion_tokens,
+    response_cost: row.spend,
+    startTime: startMs / 1000,
+    endTime: endMs / 1000,
+    completionStartTime:
+      completionStartMs === null ? null : completionStartMs / 1000,
+    stream: completionStartMs !== null && completionStartMs < endMs,
+    status,
+    error_information: metadata.error_information,
+    metadata,
+    request_tags: row.request_tags,
+    agent_id: row.agent_id,
+  };
+}
+
+/**
+ * Maps a page of LiteLLM spend-log rows to telemetry events (source
+ * `litellm`, id = `request_id`, the same source and id the `generic_api`
+ * callback's payloads get, so a call that arrives both ways counts once).
+ * Rows that cannot be mapped are rejected with their index and the reason.
+ *
+ * @internal
+ */
+export function mapLiteLlmSpendLogRows(
+  rows: unknown[],
+): LiteLlmSpendLogMapping {
+  const payloads: Record<string, unknown>[] = [];
+  const payloadRowIndexes: number[] = [];
+  const rejected: RejectedTelemetryItem[] = [];
+  rows.forEach((row, index) => {
+    try {
+      payloads.push(toStandardLoggingPayload(row));
+      payloadRowIndexes.push(index);
+    } catch (error) {
+      if (!(error instanceof SpendLogRejection)) {
+        throw error;
+      }
+      rejected.push({ index, message: error.message });
+    }
+  });
+  const mapped = mapLiteLlmPayloads(payloads);
+  for (const item of mapped.rejected) {
+    rejected.push({
+      index: payloadRowIndexes[item.index],
+      message: item.message,
+    });
+  }
+  rejected.sort((a, b) => a.index - b.index);
+  return { events: mapped.events, rejected };
+}

@@ -1,0 +1,19 @@
+export {
+  AI_PLATFORM_MODEL_PICKER,
+  AiPlatformModelPicker,
+  validateAiPlatformModel,
+} from './AiPlatformModelPicker';
+export {
+  AI_PLATFORM_GPU_PROFILE_PICKER,
+  AiPlatformGpuProfilePicker,
+  validateAiPlatformGpuProfile,
+} from './AiPlatformGpuProfilePicker';
+export {
+  aiPlatformGpuProfilePickerFormField,
+  aiPlatformModelPickerFormField,
+} from './formFields';
+export {
+  aiPlatformLegacyPlugin,
+  AiPlatformGpuProfilePickerFieldExtension,
+  AiPlatformModelPickerFieldExtension,
+} from './legacyFieldExtensions';
