@@ -44,6 +44,14 @@ function positiveOrZero(value: unknown): number | undefined {
     : undefined;
 }
 
+/** USD for a sentence: cents from 1 USD up, three significant digits below. */
+function usdText(value: number): string {
+  if (value === 0 || Math.abs(value) >= 1) {
+    return value.toFixed(2);
+  }
+  return String(Number(value.toPrecision(3)));
+}
+
 function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
@@ -305,7 +313,7 @@ export class ScorecardEngine {
         threshold: monthlyUsd,
         window: 'month-to-date',
         source: 'telemetry-store',
-        message: `Spent ${round(
+        message: `Spent ${usdText(
           mtdUsd,
         )} USD this month (UTC) of a ${monthlyUsd} USD budget${
           mtdStatus === 'fail' ? ': over budget' : ''
@@ -340,7 +348,7 @@ export class ScorecardEngine {
         threshold: monthlyUsd,
         window: 'month-forecast',
         source: 'telemetry-store',
-        message: `At this month's rate the spend reaches ${round(
+        message: `At this month's rate the spend reaches ${usdText(
           forecastUsd,
         )} USD by the end of the month; the budget is ${monthlyUsd} USD`,
       });

@@ -160,7 +160,7 @@ function CheckResult(props: {
         sx={{ fontVariantNumeric: 'tabular-nums' }}
       >
         {formatCheckValue(check.checkId, check.value)}{' '}
-        <SourceCaption>{formatCheckSource(check.source)}</SourceCaption>
+        <SourceCaption>{formatCheckSource(check.source, check.category)}</SourceCaption>
         <Typography component="span" variant="body2" color="text.secondary">
           {' '}
           · {formatCheckThreshold(check.checkId, check.threshold)} · window{' '}

@@ -93,10 +93,18 @@ const sourceCaptions: Record<ScorecardCheckSource, string> = {
   'telemetry-store': 'from gateway telemetry',
 };
 
-/** `from Prometheus` / `from gateway telemetry`; `undefined` without a source. */
+/**
+ * `from Prometheus` / `from gateway telemetry` (`from eval results` for eval
+ * checks, which the built-in store keeps from uploaded runs); `undefined`
+ * without a source.
+ */
 export function formatCheckSource(
   source: ScorecardCheckSource | undefined,
+  category?: ScorecardCheck['category'],
 ): string | undefined {
+  if (source === 'telemetry-store' && category === 'eval') {
+    return 'from eval results';
+  }
   return source ? sourceCaptions[source] ?? `from ${source}` : undefined;
 }
 
