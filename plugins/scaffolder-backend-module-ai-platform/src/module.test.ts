@@ -4,7 +4,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import scaffolderModuleAiPlatform from './index';
 
 describe('scaffolderModuleAiPlatform', () => {
-  it('registers the gitops, plan, render and apply actions with the scaffolder', async () => {
+  it('registers the gitops, plan, render, apply and entity validate actions with the scaffolder', async () => {
     const addActions = jest.fn();
 
     await startTestBackend({
@@ -26,6 +26,7 @@ describe('scaffolderModuleAiPlatform', () => {
       'ai-platform:endpoint:plan',
       'ai-platform:endpoint:render',
       'ai-platform:kubernetes:apply',
+      'ai-platform:entity:validate',
     ]);
     expect(registered.every(action => action.supportsDryRun)).toBe(true);
     expect(registered[0].supportsDryRun).toBe(true);

@@ -7,6 +7,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import {
   createAiPlatformEndpointPlanAction,
   createAiPlatformEndpointRenderAction,
+  createAiPlatformEntityValidateAction,
   createAiPlatformGitopsCommitAction,
   createAiPlatformKubernetesApplyAction,
 } from './actions';
@@ -41,6 +42,7 @@ export const scaffolderModuleAiPlatform = createBackendModule({
           createAiPlatformEndpointPlanAction({ config, catalog }),
           createAiPlatformEndpointRenderAction({ config }),
           createAiPlatformKubernetesApplyAction({ config }),
+          createAiPlatformEntityValidateAction({ catalog }),
         );
       },
     });

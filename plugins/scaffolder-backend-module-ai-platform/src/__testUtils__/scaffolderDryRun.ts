@@ -1,3 +1,7 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -11,17 +15,16 @@ import scaffolderModuleAiPlatform from '../index';
 /** The repository root (the Backstage app). */
 export const repositoryRoot = path.resolve(__dirname, '../../../..');
 
-/** The demo ModelEndpoint entities from examples/model-endpoints.yaml. */
+/** The demo catalog entities from examples/: systems and tool APIs, ModelEndpoints and Agents. */
 export function readDemoEntities(): Entity[] {
-  return yaml
-    .parseAllDocuments(
-      readFileSync(
-        path.join(repositoryRoot, 'examples/model-endpoints.yaml'),
-        'utf8',
-      ),
-    )
-    .map(doc => doc.toJS())
-    .filter(Boolean);
+  return ['systems.yaml', 'model-endpoints.yaml', 'agents.yaml'].flatMap(file =>
+    yaml
+      .parseAllDocuments(
+        readFileSync(path.join(repositoryRoot, 'examples', file), 'utf8'),
+      )
+      .map(doc => doc.toJS())
+      .filter(Boolean),
+  );
 }
 
 /** A template from templates/<name>/ as the dry-run API takes it: the entity and its files. */
@@ -61,15 +64,38 @@ export function readTemplateForDryRun(name: string): {
  */
 export async function startScaffolderWithAiPlatform(options: {
   gitopsRepository: string;
+  /** More catalog entities, e.g. the template entities a real task run reads. */
+  extraEntities?: Entity[];
 }) {
   const appConfig = yaml.parse(
     readFileSync(path.join(repositoryRoot, 'app-config.yaml'), 'utf8'),
   );
-  return startTestBackend({
+  // Stopping a test backend leaves the scaffolder's task worker and its knex pool running; the
+  // pool's reaper interval keeps a plain Node process such as `yarn bench` alive. Destroying the
+  // pool makes the worker's next poll throw, so the interval is unref'd instead.
+  let scaffolderDatabase:
+    | { client?: { pool?: { interval?: NodeJS.Timeout | null } } }
+    | undefined;
+  const databaseHandle = createBackendModule({
+    pluginId: 'scaffolder',
+    moduleId: 'test-database-handle',
+    register({ registerInit }) {
+      registerInit({
+        deps: { database: coreServices.database },
+        async init({ database }) {
+          scaffolderDatabase = (await database.getClient()) as any;
+        },
+      });
+    },
+  });
+  const backend = await startTestBackend({
     features: [
       scaffolderPlugin,
+      databaseHandle,
       scaffolderModuleAiPlatform,
-      catalogServiceMock.factory({ entities: readDemoEntities() }),
+      catalogServiceMock.factory({
+        entities: [...readDemoEntities(), ...(options.extraEntities ?? [])],
+      }),
       mockServices.rootConfig.factory({
         data: {
           aiPlatform: {
@@ -80,4 +106,11 @@ export async function startScaffolderWithAiPlatform(options: {
       }),
     ],
   });
+  return {
+    ...backend,
+    async stop() {
+      await backend.stop();
+      scaffolderDatabase?.client?.pool?.interval?.unref();
+    },
+  };
 }

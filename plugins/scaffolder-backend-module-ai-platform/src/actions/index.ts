@@ -14,3 +14,7 @@ export {
   createAiPlatformKubernetesApplyAction,
   type AiPlatformKubernetesApplyActionOptions,
 } from './kubernetesApply';
+export {
+  createAiPlatformEntityValidateAction,
+  type AiPlatformEntityValidateActionOptions,
+} from './entityValidate';
