@@ -204,6 +204,18 @@ describe('DatabaseTelemetryStore', () => {
       // Errors are left out of the percentiles.
       expect(usage.latencyMs.count).toBe(4);
 
+      // Counters only: the same totals, no sketches read.
+      const countsOnly = await store.getUsage({
+        subject: entitySubject(ENDPOINT_REF),
+        ...WINDOW,
+        percentiles: false,
+      });
+      expect(countsOnly).toEqual({
+        ...usage,
+        ttftMs: { p50: null, p95: null, count: 0 },
+        latencyMs: { p50: null, p95: null, count: 0 },
+      });
+
       // A window covering only the second hour sees only that hour.
       const secondHour = await store.getUsage({
         subject: entitySubject(ENDPOINT_REF),

@@ -394,7 +394,7 @@ export class DatabaseTelemetryStore
   }
 
   async getUsage(
-    options: { subject: string } & TimeWindow,
+    options: { subject: string; percentiles?: boolean } & TimeWindow,
   ): Promise<SubjectUsage> {
     const { subject } = options;
     const { fromMs, toMs } = hourAlignedWindow(options);
@@ -414,10 +414,14 @@ export class DatabaseTelemetryStore
     const requests = toNumber(totals?.requests);
     const errors = toNumber(totals?.errors);
 
-    const [ttftMs, latencyMs] = await Promise.all([
-      this.readPercentiles(subject, 'ttft_ms', fromMs, toMs),
-      this.readPercentiles(subject, 'latency_ms', fromMs, toMs),
-    ]);
+    const notRead: LatencyPercentilesMs = { p50: null, p95: null, count: 0 };
+    const [ttftMs, latencyMs] =
+      options.percentiles === false
+        ? [notRead, notRead]
+        : await Promise.all([
+            this.readPercentiles(subject, 'ttft_ms', fromMs, toMs),
+            this.readPercentiles(subject, 'latency_ms', fromMs, toMs),
+          ]);
 
     return {
       subject,

@@ -187,7 +187,18 @@ export interface TelemetryStore {
   insertEvents(events: TelemetryEvent[]): Promise<InsertEventsResult>;
 
   /** Usage of one subject (see `entitySubject`) over a window. */
-  getUsage(options: { subject: string } & TimeWindow): Promise<SubjectUsage>;
+  getUsage(
+    options: {
+      subject: string;
+      /**
+       * `false` reads only the rollup counters and skips the TTFT and
+       * latency sketches: `ttftMs` and `latencyMs` then come back as
+       * `{ p50: null, p95: null, count: 0 }` whatever was recorded. For
+       * callers that need counts and cost only (the budget checks).
+       */
+      percentiles?: boolean;
+    } & TimeWindow,
+  ): Promise<SubjectUsage>;
 
   /**
    * One metric of a subject in `steps` consecutive steps of `stepMs`

@@ -296,10 +296,12 @@ export class ScorecardEngine {
       return [];
     }
     const { startMs, endMs } = utcMonthBounds(now);
+    // Counts and cost only: the month's sketches are not needed here.
     const usage = await this.options.telemetryStore.getUsage({
       subject: entitySubject(entityRef),
       from: new Date(startMs),
       to: now,
+      percentiles: false,
     });
     const mtdUsd = usage.costUsd;
     const mtdStatus: ScorecardCheckStatus =
