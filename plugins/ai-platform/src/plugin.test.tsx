@@ -17,7 +17,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { catalogGraphApiRef } from '@backstage/plugin-catalog-graph';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import plugin from './index';
 import { rootRouteRef } from './routes';
 import { aiPlatformApiRef, AiPlatformClient } from './api';
@@ -71,7 +71,11 @@ describe('aiPlatformPlugin', () => {
       ],
     });
 
-    expect(await screen.findByText('Suggests')).toBeInTheDocument();
+    // The tables render again when the fleet summary answers: query the
+    // current DOM each time rather than holding on to a replaced node.
+    await waitFor(() =>
+      expect(screen.getByText('Suggests')).toBeInTheDocument(),
+    );
     expect(
       screen.getByRole('heading', { name: 'AI Platform' }),
     ).toBeInTheDocument();
