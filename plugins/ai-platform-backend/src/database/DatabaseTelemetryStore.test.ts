@@ -76,6 +76,71 @@ describe('DatabaseTelemetryStore', () => {
   }
 
   it.each(databases.eachSupportedId())(
+    'stores awkward text and large numbers exactly as given, %p',
+    async databaseId => {
+      // The insert path sends column arrays (PostgreSQL) and multi-row
+      // VALUES (SQLite): quotes, commas, braces, backslashes, the word NULL
+      // and non-ASCII text must come back unchanged.
+      const { knex, store } = await createStore(databaseId);
+      const awkward = `we"ird,{k}\\e'y NULL ü 😀`;
+      const base = event({
+        entityRef: null,
+        joinKey: awkward,
+        agentJoinKey: 'NULL',
+        status: 'error',
+        errorType: 'x"y',
+        inputTokens: 2 ** 40,
+        costUsd: 0.1 + 0.2,
+        latencyMs: 1e-7,
+      });
+      await expect(
+        store.insertEvents([
+          { ...base, sourceEventId: 'a' },
+          { ...base, sourceEventId: 'b' },
+        ]),
+      ).resolves.toEqual({ inserted: 2, duplicates: 0 });
+
+      const rows = await knex('ai_platform_events')
+        .orderBy('source_event_id')
+        .select(
+          'join_key',
+          'agent_join_key',
+          'error_type',
+          'input_tokens',
+          'cost_usd',
+          'latency_ms',
+        );
+      expect(
+        rows.map(row => ({
+          joinKey: row.join_key,
+          agentJoinKey: row.agent_join_key,
+          errorType: row.error_type,
+          inputTokens: Number(row.input_tokens),
+          costUsd: Number(row.cost_usd),
+          latencyMs: Number(row.latency_ms),
+        })),
+      ).toEqual(
+        ['a', 'b'].map(() => ({
+          joinKey: awkward,
+          agentJoinKey: 'NULL',
+          errorType: 'x"y',
+          inputTokens: 2 ** 40,
+          costUsd: 0.1 + 0.2,
+          latencyMs: 1e-7,
+        })),
+      );
+      const unattributed = await store.listUnattributed(WINDOW);
+      expect(unattributed.map(item => item.joinKey)).toContain(awkward);
+      const usage = await store.getUsage({
+        subject: unattributedSubject(awkward),
+        ...WINDOW,
+      });
+      expect(usage).toMatchObject({ requests: 2, errors: 2 });
+      expect(usage.inputTokens).toBe(2 * 2 ** 40);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'counts a retried batch only once, %p',
     async databaseId => {
       const { knex, store } = await createStore(databaseId);

@@ -50,6 +50,12 @@ type SketchMetric = 'ttft_ms' | 'latency_ms';
 const MAX_BOUND_PARAMETERS = 8_000;
 
 /**
+ * Bound parameters per multi-row insert on SQLite: the bundled SQLite allows
+ * 32,766. One statement per 500 events keeps statement preparation cheap.
+ */
+const MAX_SQLITE_INSERT_PARAMETERS = 16_000;
+
+/**
  * knex writes a multi-row insert on SQLite as one compound SELECT, which
  * SQLite limits to 500 terms.
  */
@@ -59,6 +65,15 @@ const migrationsDir = resolvePackagePath(
   '@ai-platform/plugin-ai-platform-backend',
   'migrations',
 );
+
+/** knex client names of PostgreSQL. */
+const POSTGRES_CLIENTS = new Set(['pg', 'postgres', 'postgresql']);
+
+/**
+ * A column written by the batch inserts, with its PostgreSQL array type for
+ * `unnest` (PostgreSQL takes a whole batch as one array per column).
+ */
+type InsertColumn<Row> = readonly [keyof Row & string, string];
 
 interface EventRow {
   id: string;
@@ -99,6 +114,75 @@ interface SketchRow {
   metric: SketchMetric;
   bucket: number;
   count: number;
+}
+
+const EVENT_COLUMNS: ReadonlyArray<InsertColumn<EventRow>> = [
+  ['id', 'text'],
+  ['source', 'text'],
+  ['source_event_id', 'text'],
+  ['occurred_at', 'int8'],
+  ['entity_ref', 'text'],
+  ['join_key', 'text'],
+  ['agent_entity_ref', 'text'],
+  ['agent_join_key', 'text'],
+  ['operation', 'text'],
+  ['model', 'text'],
+  ['provider', 'text'],
+  ['streamed', 'bool'],
+  ['status', 'text'],
+  ['error_type', 'text'],
+  ['input_tokens', 'int8'],
+  ['output_tokens', 'int8'],
+  ['cost_usd', 'float8'],
+  ['cost_source', 'text'],
+  ['ttft_ms', 'float8'],
+  ['latency_ms', 'float8'],
+];
+
+const ROLLUP_COLUMNS: ReadonlyArray<InsertColumn<RollupRow>> = [
+  ['subject', 'text'],
+  ['hour_start', 'int8'],
+  ['requests', 'int8'],
+  ['errors', 'int8'],
+  ['input_tokens', 'int8'],
+  ['output_tokens', 'int8'],
+  ['cost_usd', 'float8'],
+];
+
+const SKETCH_COLUMNS: ReadonlyArray<InsertColumn<SketchRow>> = [
+  ['subject', 'text'],
+  ['hour_start', 'int8'],
+  ['metric', 'text'],
+  ['bucket', 'int4'],
+  ['count', 'int8'],
+];
+
+/** Returns `fn` with its results kept per argument (for one batch). */
+function memoized(fn: (value: string) => string): (value: string) => string {
+  const results = new Map<string, string>();
+  return value => {
+    let result = results.get(value);
+    if (result === undefined) {
+      result = fn(value);
+      results.set(value, result);
+    }
+    return result;
+  };
+}
+
+/**
+ * A time-ordered UUID (version 7, RFC 9562): the batch's time in the first
+ * 48 bits and the event's position in the batch in the 12 `rand_a` bits, the
+ * rest random. New ids land at the end of the primary key index instead of
+ * anywhere in it, so a batch touches few index pages.
+ */
+function timeOrderedEventId(batchTimeHex: string, position: number): string {
+  const random = randomUUID();
+  return `${batchTimeHex.slice(0, 8)}-${batchTimeHex.slice(8, 12)}-7${(
+    position & 0xfff
+  )
+    .toString(16)
+    .padStart(3, '0')}${random.slice(18)}`;
 }
 
 function hourStartOf(epochMs: number): number {
@@ -151,7 +235,12 @@ function assertTokenCount(value: unknown, field: string, index: number) {
   }
 }
 
-function toEventRow(event: TelemetryEvent, index: number): EventRow {
+function toEventRow(
+  event: TelemetryEvent,
+  index: number,
+  normalizeEntityRef: (entityRef: string) => string,
+  batchTimeHex: string,
+): EventRow {
   assertNonEmptyString(event.source, 'source', index);
   assertNonEmptyString(event.sourceEventId, 'sourceEventId', index);
   assertNonEmptyString(event.joinKey, 'joinKey', index);
@@ -185,16 +274,14 @@ function toEventRow(event: TelemetryEvent, index: number): EventRow {
     assertNonNegativeNumber(event.ttftMs, 'ttftMs', index);
   }
   return {
-    id: randomUUID(),
+    id: timeOrderedEventId(batchTimeHex, index),
     source: event.source,
     source_event_id: event.sourceEventId,
     occurred_at: event.occurredAt.getTime(),
-    entity_ref: event.entityRef
-      ? normalizeTelemetryEntityRef(event.entityRef)
-      : null,
+    entity_ref: event.entityRef ? normalizeEntityRef(event.entityRef) : null,
     join_key: event.joinKey,
     agent_entity_ref: event.agentEntityRef
-      ? normalizeTelemetryEntityRef(event.agentEntityRef)
+      ? normalizeEntityRef(event.agentEntityRef)
       : null,
     agent_join_key: event.agentJoinKey ?? null,
     operation: event.operation,
@@ -219,15 +306,18 @@ function toEventRow(event: TelemetryEvent, index: number): EventRow {
  * endpoint or unattributed model alias) and, for calls made by an agent, the
  * agent's subject (Agent entity or unattributed agent id).
  */
-function subjectsOf(row: EventRow): string[] {
+function subjectsOf(
+  row: EventRow,
+  entitySubjectOf: (entityRef: string) => string,
+): string[] {
   const primary = row.entity_ref
-    ? entitySubject(row.entity_ref)
+    ? entitySubjectOf(row.entity_ref)
     : unattributedSubject(row.join_key);
   if (!row.agent_join_key) {
     return [primary];
   }
   const agent = row.agent_entity_ref
-    ? entitySubject(row.agent_entity_ref)
+    ? entitySubjectOf(row.agent_entity_ref)
     : unattributedAgentSubject(row.agent_join_key);
   return agent === primary ? [primary] : [primary, agent];
 }
@@ -250,7 +340,7 @@ function aggregateRows(rows: EventRow[]): {
     value: number,
   ) => {
     const bucket = bucketForValue(value);
-    const key = JSON.stringify([subject, hourStart, metric, bucket]);
+    const key = `${subject}\u0000${hourStart}\u0000${metric}\u0000${bucket}`;
     const existing = sketchRows.get(key);
     if (existing) {
       existing.count += 1;
@@ -267,7 +357,7 @@ function aggregateRows(rows: EventRow[]): {
 
   const addRow = (subject: string, row: EventRow) => {
     const hourStart = hourStartOf(row.occurred_at);
-    const key = JSON.stringify([subject, hourStart]);
+    const key = `${subject}\u0000${hourStart}`;
     let rollup = rollups.get(key);
     if (!rollup) {
       rollup = {
@@ -296,16 +386,39 @@ function aggregateRows(rows: EventRow[]): {
     }
   };
 
+  const entitySubjectOf = memoized(entitySubject);
   for (const row of rows) {
-    for (const subject of subjectsOf(row)) {
+    for (const subject of subjectsOf(row, entitySubjectOf)) {
       addRow(subject, row);
     }
   }
 
+  // In primary key order, so the upserts walk each index once.
   return {
-    rollups: [...rollups.values()],
-    sketchRows: [...sketchRows.values()],
+    rollups: [...rollups.values()].sort(compareRollupKeys),
+    sketchRows: [...sketchRows.values()].sort(compareSketchKeys),
   };
+}
+
+/** Orders strings by UTF-16 code units (no locale, unlike `localeCompare`). */
+function compareStrings(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
+}
+
+function compareRollupKeys(a: RollupRow, b: RollupRow): number {
+  return compareStrings(a.subject, b.subject) || a.hour_start - b.hour_start;
+}
+
+function compareSketchKeys(a: SketchRow, b: SketchRow): number {
+  return (
+    compareStrings(a.subject, b.subject) ||
+    a.hour_start - b.hour_start ||
+    compareStrings(a.metric, b.metric) ||
+    a.bucket - b.bucket
+  );
 }
 
 function hourAlignedWindow({ from, to }: TimeWindow) {
@@ -342,55 +455,138 @@ export class DatabaseTelemetryStore
   private constructor(private readonly db: Knex) {}
 
   async insertEvents(events: TelemetryEvent[]): Promise<InsertEventsResult> {
-    const rows = events.map(toEventRow);
+    const normalizeEntityRef = memoized(normalizeTelemetryEntityRef);
+    const batchTimeHex = Date.now().toString(16).padStart(12, '0');
+    const rows = events.map((event, index) =>
+      toEventRow(event, index, normalizeEntityRef, batchTimeHex),
+    );
     if (rows.length === 0) {
       return { inserted: 0, duplicates: 0 };
     }
 
     return this.db.transaction(async tx => {
+      // Events already stored (same source and source event id) are skipped;
+      // only the new ones count in rollups and sketches, so a retried batch
+      // never counts twice.
+      // In unique key order, so the insert walks that index once.
+      const rowsByKey = [...rows].sort(
+        (a, b) =>
+          compareStrings(a.source, b.source) ||
+          compareStrings(a.source_event_id, b.source_event_id),
+      );
       const insertedIds = new Set<string>();
-      for (const batch of chunk(rows, Object.keys(rows[0]).length)) {
-        const returned: Array<{ id: string }> = await tx(EVENTS_TABLE)
-          .insert(batch)
-          .onConflict(['source', 'source_event_id'])
-          .ignore()
-          .returning('id');
-        for (const { id } of returned) {
-          insertedIds.add(id);
-        }
+      for (const { id } of await this.insertRows(
+        tx,
+        EVENTS_TABLE,
+        EVENT_COLUMNS,
+        rowsByKey,
+        'ON CONFLICT (source, source_event_id) DO NOTHING RETURNING id',
+      )) {
+        insertedIds.add(String(id));
       }
 
-      const insertedRows = rows.filter(row => insertedIds.has(row.id));
+      const insertedRows =
+        insertedIds.size === rows.length
+          ? rows
+          : rows.filter(row => insertedIds.has(row.id));
       const { rollups, sketchRows } = aggregateRows(insertedRows);
 
       const increment = (table: string, column: string) =>
-        tx.raw('?? + ??', [`${table}.${column}`, `excluded.${column}`]);
+        `${column} = ${table}.${column} + excluded.${column}`;
 
-      for (const batch of chunk(rollups, 7)) {
-        await tx(ROLLUPS_TABLE)
-          .insert(batch)
-          .onConflict(['subject', 'hour_start'])
-          .merge({
-            requests: increment(ROLLUPS_TABLE, 'requests'),
-            errors: increment(ROLLUPS_TABLE, 'errors'),
-            input_tokens: increment(ROLLUPS_TABLE, 'input_tokens'),
-            output_tokens: increment(ROLLUPS_TABLE, 'output_tokens'),
-            cost_usd: increment(ROLLUPS_TABLE, 'cost_usd'),
-          });
-      }
-
-      for (const batch of chunk(sketchRows, 5)) {
-        await tx(SKETCH_TABLE)
-          .insert(batch)
-          .onConflict(['subject', 'hour_start', 'metric', 'bucket'])
-          .merge({ count: increment(SKETCH_TABLE, 'count') });
-      }
+      await this.insertRows(
+        tx,
+        ROLLUPS_TABLE,
+        ROLLUP_COLUMNS,
+        rollups,
+        `ON CONFLICT (subject, hour_start) DO UPDATE SET ${[
+          'requests',
+          'errors',
+          'input_tokens',
+          'output_tokens',
+          'cost_usd',
+        ]
+          .map(column => increment(ROLLUPS_TABLE, column))
+          .join(', ')}`,
+      );
+      await this.insertRows(
+        tx,
+        SKETCH_TABLE,
+        SKETCH_COLUMNS,
+        sketchRows,
+        `ON CONFLICT (subject, hour_start, metric, bucket) DO UPDATE SET ${increment(
+          SKETCH_TABLE,
+          'count',
+        )}`,
+      );
 
       return {
         inserted: insertedRows.length,
         duplicates: rows.length - insertedRows.length,
       };
     });
+  }
+
+  /**
+   * Inserts rows with as few statements as possible, followed by `tail` (an
+   * `ON CONFLICT` clause, optionally with `RETURNING`); returns the returned
+   * rows. PostgreSQL gets one statement per call, with one array parameter
+   * per column (`unnest`), so its size does not grow with the batch. SQLite
+   * gets multi-row `VALUES` statements.
+   */
+  private async insertRows<Row>(
+    tx: Knex.Transaction,
+    table: string,
+    columns: ReadonlyArray<InsertColumn<Row>>,
+    rows: Row[],
+    tail: string,
+  ): Promise<Array<Record<string, unknown>>> {
+    if (rows.length === 0) {
+      return [];
+    }
+    const columnList = columns.map(([name]) => name).join(', ');
+
+    if (POSTGRES_CLIENTS.has(String(this.db.client.config.client))) {
+      const arrays = columns.map(([name]) =>
+        rows.map(row => row[name as keyof Row] ?? null),
+      );
+      const result = await tx.raw(
+        `INSERT INTO ${table} (${columnList}) SELECT * FROM unnest(${columns
+          .map(([, type]) => `?::${type}[]`)
+          .join(', ')}) ${tail}`,
+        arrays as Knex.RawBinding[],
+      );
+      return result.rows ?? [];
+    }
+
+    const rowPlaceholders = `(${columns.map(() => '?').join(', ')})`;
+    const rowsPerStatement = Math.max(
+      1,
+      Math.min(
+        MAX_ROWS_PER_STATEMENT,
+        Math.floor(MAX_SQLITE_INSERT_PARAMETERS / columns.length),
+      ),
+    );
+    const returned: Array<Record<string, unknown>> = [];
+    for (let start = 0; start < rows.length; start += rowsPerStatement) {
+      const batch = rows.slice(start, start + rowsPerStatement);
+      const bindings: unknown[] = [];
+      for (const row of batch) {
+        for (const [name] of columns) {
+          bindings.push(row[name as keyof Row] ?? null);
+        }
+      }
+      const result = await tx.raw(
+        `INSERT INTO ${table} (${columnList}) VALUES ${Array(batch.length)
+          .fill(rowPlaceholders)
+          .join(', ')} ${tail}`,
+        bindings as Knex.RawBinding[],
+      );
+      if (Array.isArray(result)) {
+        returned.push(...result);
+      }
+    }
+    return returned;
   }
 
   async getUsage(
