@@ -148,7 +148,9 @@ export function readScorecardConfig(
 /**
  * The highest level whose checks, and those of every lower level, meet their
  * requirement; `null` when there are no checks or the lowest level is not
- * reached.
+ * reached. An entity none of whose checks has been measured yet (every
+ * one not-enough-data or source-unavailable, e.g. a new agent before any
+ * traffic or eval run) reaches no level rather than passing vacuously.
  *
  * @internal
  */
@@ -156,7 +158,13 @@ export function scorecardLevelOf(
   checks: ScorecardCheckResult[],
   levels: ScorecardLevel[],
 ): string | null {
-  if (checks.length === 0) {
+  const measured = checks.some(
+    check =>
+      check.status === 'pass' ||
+      check.status === 'warn' ||
+      check.status === 'fail',
+  );
+  if (!measured) {
     return null;
   }
   let reached: string | null = null;
