@@ -4,6 +4,7 @@ import {
   arrayField,
   decodeAttributes,
   isRecord,
+  lookupOtlpProtoType,
   nanosToString,
   OtlpAttributes,
 } from './otlpTraceRequest';
@@ -156,6 +157,27 @@ function mapPoint(
 }
 
 /**
+ * The GenAI histogram points of one metrics export request and the data
+ * points rejected (index = position among the data points of GenAI metrics
+ * in the batch).
+ *
+ * @internal
+ */
+export interface DecodedOtlpMetricsRequest {
+  points: GatewayHistogramPoint[];
+  rejected: RejectedTelemetryItem[];
+}
+
+/**
+ * The OTLP response to a metrics export request.
+ *
+ * @internal
+ */
+export interface OtlpMetricsExportResponse {
+  partialSuccess?: { rejectedDataPoints: number; errorMessage: string };
+}
+
+/**
  * Decodes an OTLP/HTTP JSON `ExportMetricsServiceRequest` and keeps the
  * histogram data points of the GenAI metrics; other metrics are ignored,
  * bad points of GenAI metrics rejected (index = position among the
@@ -164,10 +186,7 @@ function mapPoint(
  * @throws InputError when the body is not JSON or not shaped like a request
  * @internal
  */
-export function decodeOtlpMetricsJson(body: Buffer): {
-  points: GatewayHistogramPoint[];
-  rejected: RejectedTelemetryItem[];
-} {
+export function decodeOtlpMetricsJson(body: Buffer): DecodedOtlpMetricsRequest {
   let request: unknown;
   try {
     request = JSON.parse(body.toString('utf8'));
@@ -178,6 +197,71 @@ export function decodeOtlpMetricsJson(body: Buffer): {
       }; expected an OTLP ExportMetricsServiceRequest`,
     );
   }
+  return flattenMetricsRequest(request);
+}
+
+/**
+ * Decodes an OTLP/HTTP protobuf `ExportMetricsServiceRequest` into the same
+ * points and rejections as {@link decodeOtlpMetricsJson} does for the same
+ * data in JSON.
+ *
+ * @throws InputError when the body is not a valid protobuf message
+ * @internal
+ */
+export function decodeOtlpMetricsProtobuf(
+  body: Buffer,
+): DecodedOtlpMetricsRequest {
+  const requestType = lookupOtlpProtoType('ExportMetricsServiceRequest');
+  let object: Record<string, unknown>;
+  try {
+    // longs as decimal strings and enums as numbers: the shapes of OTLP JSON.
+    object = requestType.toObject(requestType.decode(body), {
+      longs: String,
+      enums: Number,
+      oneofs: false,
+    });
+  } catch (error) {
+    throw new InputError(
+      `Malformed protobuf body: ${
+        (error as Error).message
+      }; expected an OTLP ExportMetricsServiceRequest`,
+    );
+  }
+  return flattenMetricsRequest(object);
+}
+
+/**
+ * Encodes an OTLP metrics export response as JSON (int64 as a decimal
+ * string) or protobuf (`ExportMetricsServiceResponse`).
+ *
+ * @internal
+ */
+export function encodeOtlpMetricsResponse(
+  response: OtlpMetricsExportResponse,
+  format: 'json' | 'protobuf',
+): Buffer {
+  if (format === 'json') {
+    const json = response.partialSuccess
+      ? {
+          partialSuccess: {
+            rejectedDataPoints: String(
+              response.partialSuccess.rejectedDataPoints,
+            ),
+            errorMessage: response.partialSuccess.errorMessage,
+          },
+        }
+      : {};
+    return Buffer.from(JSON.stringify(json), 'utf8');
+  }
+  const responseType = lookupOtlpProtoType('ExportMetricsServiceResponse');
+  const message = responseType.fromObject(
+    response.partialSuccess ? { partialSuccess: response.partialSuccess } : {},
+  );
+  return Buffer.from(responseType.encode(message).finish());
+}
+
+/** Maps a request (OTLP JSON, or protobuf after `toObject`) to points. */
+function flattenMetricsRequest(request: unknown): DecodedOtlpMetricsRequest {
   if (!isRecord(request)) {
     throw new InputError(
       "Invalid OTLP metrics request: expected an ExportMetricsServiceRequest object with 'resourceMetrics'",

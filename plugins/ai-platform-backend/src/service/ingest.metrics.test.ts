@@ -7,7 +7,10 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { Knex } from 'knex';
 import { Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { aiPlatformPlugin } from '../plugin';
 import histogramFixture from '../ingest/__fixtures__/otlp-genai-histograms.json';
@@ -26,6 +29,105 @@ const ENTITIES: Entity[] = [
     spec: { gateway: { model: 'gpt-4o-mini' } },
   },
 ];
+
+function binaryBody(
+  res: any,
+  callback: (error: Error | null, body: Buffer) => void,
+) {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+/** OTLP JSON nanoseconds to the SDK's `[seconds, nanoseconds]`. */
+function hrTimeOf(nanos: string | undefined): [number, number] {
+  const value = BigInt(nanos ?? '0');
+  return [Number(value / 1_000_000_000n), Number(value % 1_000_000_000n)];
+}
+
+function attributesOf(keyValues: any[] | undefined) {
+  return Object.fromEntries(
+    (keyValues ?? []).map(({ key, value }) => [
+      key,
+      value.stringValue ??
+        value.boolValue ??
+        value.doubleValue ??
+        Number(value.intValue),
+    ]),
+  );
+}
+
+// @opentelemetry/sdk-metrics DataPointType / AggregationTemporality and
+// @opentelemetry/api ValueType, by value (the serializer reads the numbers).
+const DATA_POINT_TYPE = { HISTOGRAM: 0, SUM: 3 };
+const SDK_TEMPORALITY: Record<number, number> = { 1: 0, 2: 1 };
+const VALUE_TYPE_DOUBLE = 1;
+
+/**
+ * The fixture's OTLP JSON as the SDK `ResourceMetrics` the OpenTelemetry
+ * protobuf serializer takes: the same data, encoded by the exporter's code.
+ */
+function sdkResourceMetricsOf(otlpJson: any) {
+  const [resourceMetrics] = otlpJson.resourceMetrics;
+  return {
+    resource: { attributes: attributesOf(resourceMetrics.resource.attributes) },
+    scopeMetrics: resourceMetrics.scopeMetrics.map((scopeMetrics: any) => ({
+      scope: scopeMetrics.scope,
+      metrics: scopeMetrics.metrics.map((metric: any) => {
+        const form = metric.histogram ?? metric.sum;
+        return {
+          descriptor: {
+            name: metric.name,
+            unit: metric.unit,
+            description: '',
+            valueType: VALUE_TYPE_DOUBLE,
+          },
+          dataPointType: metric.histogram
+            ? DATA_POINT_TYPE.HISTOGRAM
+            : DATA_POINT_TYPE.SUM,
+          aggregationTemporality: SDK_TEMPORALITY[form.aggregationTemporality],
+          isMonotonic: form.isMonotonic,
+          dataPoints: form.dataPoints.map((point: any) => ({
+            startTime: hrTimeOf(point.startTimeUnixNano),
+            endTime: hrTimeOf(point.timeUnixNano),
+            attributes: attributesOf(point.attributes),
+            value: metric.histogram
+              ? {
+                  count: Number(point.count),
+                  sum: point.sum,
+                  buckets: {
+                    boundaries: point.explicitBounds,
+                    counts: point.bucketCounts.map(Number),
+                  },
+                }
+              : point.asDouble,
+          })),
+        };
+      }),
+    })),
+  };
+}
+
+async function storedHistogramsOf(knex: Knex) {
+  const buckets = await knex('ai_platform_histogram_buckets').orderBy([
+    'subject',
+    'hour_start',
+    'metric',
+    'bounds',
+    'bucket_index',
+  ]);
+  const series = await knex('ai_platform_histogram_series').orderBy(
+    'series_key',
+  );
+  return {
+    buckets: buckets.map(row => ({
+      ...row,
+      hour_start: Number(row.hour_start),
+      count: Number(row.count),
+    })),
+    series,
+  };
+}
 
 async function gatewayTtftOf(server: Server) {
   const response = await request(server)
@@ -113,7 +215,101 @@ describe('POST /v1/metrics', () => {
     },
   );
 
-  it('answers 415 for protobuf and 400 for malformed JSON', async () => {
+  it.each(databases.eachSupportedId())(
+    'stores from OpenTelemetry protobuf (gzip) what it stores from the same JSON, %p',
+    async databaseId => {
+      const startBackend = async (knex: Knex) =>
+        (
+          await startTestBackend({
+            features: [
+              aiPlatformPlugin,
+              mockServices.database.factory({ knex }),
+              mockServices.permissions.factory({
+                result: AuthorizeResult.ALLOW,
+              }),
+              catalogServiceMock.factory({ entities: ENTITIES }),
+            ],
+          })
+        ).server;
+      const jsonKnex = await databases.init(databaseId);
+      const jsonServer = await startBackend(jsonKnex);
+      const jsonResponse = await request(jsonServer)
+        .post(METRICS_PATH)
+        .set('Authorization', SERVICE)
+        .send(histogramFixture);
+      expect(jsonResponse.status).toBe(200);
+
+      const protobufKnex = await databases.init(databaseId);
+      const protobufServer = await startBackend(protobufKnex);
+      const body = Buffer.from(
+        ProtobufMetricsSerializer.serializeRequest(
+          sdkResourceMetricsOf(histogramFixture) as any,
+        )!,
+      );
+      const response = await request(protobufServer)
+        .post(METRICS_PATH)
+        .set('Authorization', SERVICE)
+        .set('Content-Type', 'application/x-protobuf')
+        .set('Content-Encoding', 'gzip')
+        .buffer(true)
+        .parse(binaryBody)
+        .send(gzipSync(body));
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toMatch(
+        /application\/x-protobuf/,
+      );
+      const decoded = ProtobufMetricsSerializer.deserializeResponse(
+        new Uint8Array(response.body),
+      );
+      expect(Number(decoded.partialSuccess?.rejectedDataPoints)).toBe(
+        Number(jsonResponse.body.partialSuccess.rejectedDataPoints),
+      );
+      expect(decoded.partialSuccess?.errorMessage).toBe(
+        "1 data point(s) rejected: data point 3 of 'gen_ai.server.request.duration': has no 'gen_ai.request.model' or 'gen_ai.response.model' attribute to attribute it to an entity",
+      );
+
+      const fromProtobuf = await storedHistogramsOf(protobufKnex);
+      expect(fromProtobuf.buckets.map(row => row.metric)).toEqual([
+        'gen_ai.client.token.usage.input',
+        'gen_ai.client.token.usage.output',
+        'gen_ai.server.time_to_first_token',
+        'gen_ai.server.time_to_first_token',
+      ]);
+      expect(fromProtobuf.series).toHaveLength(3);
+      expect(fromProtobuf).toEqual(await storedHistogramsOf(jsonKnex));
+      expect(await gatewayTtftOf(protobufServer)).toEqual({
+        p95Estimate: 375,
+        count: 100,
+        estimated: true,
+      });
+      expect(await gatewayTtftOf(protobufServer)).toEqual(
+        await gatewayTtftOf(jsonServer),
+      );
+
+      // Every point taken: an empty ExportMetricsServiceResponse.
+      const next = structuredClone(histogramFixture) as any;
+      next.resourceMetrics[0].scopeMetrics[0].metrics.splice(2, 1);
+      next.resourceMetrics[0].scopeMetrics[0].metrics[0].histogram.dataPoints[0].timeUnixNano =
+        '1789899420000000000';
+      const allTaken = await request(protobufServer)
+        .post(METRICS_PATH)
+        .set('Authorization', SERVICE)
+        .set('Content-Type', 'application/x-protobuf')
+        .buffer(true)
+        .parse(binaryBody)
+        .send(
+          Buffer.from(
+            ProtobufMetricsSerializer.serializeRequest(
+              sdkResourceMetricsOf(next) as any,
+            )!,
+          ),
+        );
+      expect(allTaken.status).toBe(200);
+      expect(allTaken.body).toHaveLength(0);
+    },
+  );
+
+  it('answers 415 for other content types and 400 for malformed protobuf or JSON', async () => {
     const knex = await databases.init('SQLITE_3');
     const { server } = await startTestBackend({
       features: [
@@ -122,14 +318,23 @@ describe('POST /v1/metrics', () => {
         catalogServiceMock.factory({ entities: ENTITIES }),
       ],
     });
-    const protobuf = await request(server)
+    const text = await request(server)
+      .post(METRICS_PATH)
+      .set('Authorization', SERVICE)
+      .set('Content-Type', 'text/plain')
+      .send('gen_ai.server.time_to_first_token 0.3');
+    expect(text.status).toBe(415);
+    expect(text.body.error.message).toBe(
+      "Unsupported Content-Type 'text/plain': expected application/json or application/x-protobuf",
+    );
+    const notProtobuf = await request(server)
       .post(METRICS_PATH)
       .set('Authorization', SERVICE)
       .set('Content-Type', 'application/x-protobuf')
-      .send(Buffer.from([0x0a, 0x00]));
-    expect(protobuf.status).toBe(415);
-    expect(protobuf.body.error.message).toBe(
-      "POST /v1/metrics accepts OTLP JSON only (Content-Type application/json); protobuf metrics are not supported yet, set the exporter's protocol to http/json",
+      .send(Buffer.from([0x0a, 0xff, 0xff, 0xff]));
+    expect(notProtobuf.status).toBe(400);
+    expect(notProtobuf.body.error.message).toMatch(
+      /^Malformed protobuf body: .*; expected an OTLP ExportMetricsServiceRequest$/,
     );
     const malformed = await request(server)
       .post(METRICS_PATH)

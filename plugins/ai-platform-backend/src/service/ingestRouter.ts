@@ -28,7 +28,11 @@ import {
   mapEvalLogRecords,
 } from '../ingest/mapEvalLogRecords';
 import { EvalRunStore } from '../scorecards/types';
-import { decodeOtlpMetricsJson } from '../ingest/otlpMetricsRequest';
+import {
+  decodeOtlpMetricsJson,
+  decodeOtlpMetricsProtobuf,
+  encodeOtlpMetricsResponse,
+} from '../ingest/otlpMetricsRequest';
 import { DatabaseGatewayHistogramStore } from '../database/DatabaseGatewayHistogramStore';
 import {
   entitySubject,
@@ -340,12 +344,12 @@ export function createIngestRouter(
   });
 
   router.post('/v1/metrics', requireService, readBody, async (req, res) => {
-    if (bodyFormatOf(req) === 'protobuf') {
-      throw new UnsupportedMediaTypeError(
-        "POST /v1/metrics accepts OTLP JSON only (Content-Type application/json); protobuf metrics are not supported yet, set the exporter's protocol to http/json",
-      );
-    }
-    const { points, rejected } = decodeOtlpMetricsJson(req.body as Buffer);
+    const format = bodyFormatOf(req);
+    const body = req.body as Buffer;
+    const { points, rejected } =
+      format === 'protobuf'
+        ? decodeOtlpMetricsProtobuf(body)
+        : decodeOtlpMetricsJson(body);
     if (points.length > 0) {
       await answer503WhenUnavailable(res, async () => {
         const index = await entityResolver.getJoinKeyIndex();
@@ -362,16 +366,21 @@ export function createIngestRouter(
         );
       });
     }
-    res.status(200).json(
+    const response =
       rejected.length > 0
         ? {
             partialSuccess: {
-              rejectedDataPoints: String(rejected.length),
+              rejectedDataPoints: rejected.length,
               errorMessage: rejectionMessage(rejected, 'data point(s)'),
             },
           }
-        : {},
-    );
+        : {};
+    res
+      .status(200)
+      .type(
+        format === 'protobuf' ? 'application/x-protobuf' : 'application/json',
+      )
+      .send(encodeOtlpMetricsResponse(response, format));
   });
 
   router.post('/ingest/litellm', requireService, readBody, async (req, res) => {
