@@ -3,7 +3,8 @@ import { test, expect } from '@playwright/test';
 // Playwright runs from the repository root; screenshots go to the git-ignored .artifacts/.
 const screenshotDir = '.artifacts/screenshots';
 
-test('a guest signs in and sees the demo catalog', async ({ page }) => {
+// @postgres: also run against `start --postgres` by `scripts/portal test`.
+test('a guest signs in and sees the demo catalog @postgres', async ({ page }) => {
   await page.goto('/');
 
   // Guest sign-in
