@@ -1,8 +1,10 @@
-/* `yarn bench [filter]`: runs every benchmark case (or those whose name contains filter)
- * and prints each case's figures and its ratio against the baseline measured in the same run. */
+/* `yarn bench [filter]`: runs every benchmark case (or those whose name contains filter),
+ * prints each case's figures, its ratio against the baseline measured in the same run and
+ * every target it declares (the ratio target and the absolute targets), and exits 1 when a
+ * target was missed (a NaN counts as missed) or a case failed to run. */
 import fs from 'fs';
 import path from 'path';
-import type { BenchCase } from './types';
+import { targetMet, type BenchCase, type BenchTarget } from './types';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -37,31 +39,79 @@ async function main() {
     })
     .filter(c => !filter || c.name.includes(filter));
   if (cases.length === 0) {
-    console.log(filter ? `no benchmark case matches "${filter}"` : 'no benchmark cases');
+    console.log(
+      filter ? `no benchmark case matches "${filter}"` : 'no benchmark cases',
+    );
+    process.exitCode = 1;
     return;
   }
-  let missedTargets = 0;
+  let targetCount = 0;
+  const missed: string[] = [];
+  const failedCases: string[] = [];
   for (const benchCase of cases) {
     console.log(`\n== ${benchCase.name}\n   ${benchCase.description}`);
-    const result = await benchCase.run();
+    let result;
+    try {
+      result = await benchCase.run();
+    } catch (error) {
+      console.log(
+        `   FAILED to run: ${error instanceof Error ? error.stack : error}`,
+      );
+      failedCases.push(benchCase.name);
+      continue;
+    }
     for (const [label, value] of Object.entries(result.figures)) {
       console.log(`   ${label.padEnd(44)} ${format(value)}`);
     }
-    const verdict =
-      benchCase.targetRatio === undefined
-        ? ''
-        : result.ratio <= benchCase.targetRatio
-        ? `  (target <= ${benchCase.targetRatio}: met)`
-        : `  (target <= ${benchCase.targetRatio}: MISSED)`;
-    if (benchCase.targetRatio !== undefined && result.ratio > benchCase.targetRatio) {
-      missedTargets++;
+    const targets: BenchTarget[] = [...(result.targets ?? [])];
+    if (benchCase.targetRatio !== undefined) {
+      targets.push({
+        label: `ratio ${result.ratioLabel}`,
+        value: result.ratio,
+        op: '<=',
+        limit: benchCase.targetRatio,
+      });
+    } else if (Number.isNaN(result.ratio)) {
+      // No target for it, but a NaN ratio means the baseline or the subject was not measured.
+      targets.push({
+        label: `ratio ${result.ratioLabel} measured (not NaN)`,
+        value: result.ratio,
+        op: '>=',
+        limit: 0,
+      });
     }
-    console.log(`   ratio ${result.ratioLabel}: ${result.ratio.toFixed(3)}${verdict}`);
+    console.log(`   ratio ${result.ratioLabel}: ${result.ratio.toFixed(3)}`);
+    for (const target of targets) {
+      targetCount++;
+      const met = targetMet(target);
+      if (!met) missed.push(`${benchCase.name}: ${target.label}`);
+      console.log(
+        `   target ${target.label} ${target.op} ${format(
+          target.limit,
+        )}: ${format(Number(target.value.toFixed(3)))} ${
+          met ? 'met' : 'MISSED'
+        }`,
+      );
+    }
   }
-  console.log(`\n${cases.length} benchmark case(s) run, ${missedTargets} missed their target`);
+  if (missed.length > 0 || failedCases.length > 0) {
+    console.log('');
+    for (const name of missed) console.log(`MISSED ${name}`);
+    for (const name of failedCases) console.log(`FAILED ${name}`);
+  }
+  console.log(
+    `\n${cases.length} benchmark case(s) run${
+      failedCases.length > 0 ? ` (${failedCases.length} failed to run)` : ''
+    }, ${targetCount} target(s) checked, ${missed.length} missed`,
+  );
+  if (missed.length > 0 || failedCases.length > 0) process.exitCode = 1;
 }
 
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  // Exit even when a case left a handle open (a pool, a timer).
+  () => process.exit(process.exitCode ?? 0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);

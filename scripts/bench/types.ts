@@ -9,7 +9,7 @@ export interface BenchCase {
   name: string;
   /** What is measured against what, in one sentence. */
   description: string;
-  /** Lower-is-better target for the ratio, if the issue sets one. */
+  /** Lower-is-better target for the ratio, if the issue sets one. A `NaN` ratio misses it. */
   targetRatio?: number;
   run(): Promise<BenchResult>;
 }
@@ -17,10 +17,44 @@ export interface BenchCase {
 export interface BenchResult {
   /** Named figures to print, e.g. { 'subject median ms': 12.3 }. */
   figures: Record<string, number | string>;
+  /**
+   * Absolute targets the issue sets (e.g. 20,000 spans/s, 50 ms p95), checked and counted by
+   * the runner like `targetRatio`: a `NaN` value misses.
+   */
+  targets?: BenchTarget[];
   /** subject / baseline; lower is better. */
   ratio: number;
   /** What the ratio divides, e.g. "processing with the AI kinds / plain Components". */
   ratioLabel: string;
+}
+
+/** One absolute target: met when `value op limit` holds. */
+export interface BenchTarget {
+  /** What is measured, with its unit, e.g. "SQLite: one entity evaluate p95 ms". */
+  label: string;
+  value: number;
+  op: '<' | '<=' | '>' | '>=';
+  limit: number;
+}
+
+/** Whether a target is met; `NaN` (a broken measurement) never is. */
+export function targetMet(
+  target: Pick<BenchTarget, 'value' | 'op' | 'limit'>,
+): boolean {
+  const { value, op, limit } = target;
+  if (Number.isNaN(value) || Number.isNaN(limit)) return false;
+  switch (op) {
+    case '<':
+      return value < limit;
+    case '<=':
+      return value <= limit;
+    case '>':
+      return value > limit;
+    case '>=':
+      return value >= limit;
+    default:
+      return false;
+  }
 }
 
 /** Median and spread of a function's wall time over repeated runs. */

@@ -21,7 +21,7 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 // The `yarn bench` harness types live in scripts/bench, which is not a package.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import type { BenchCase } from '../../../scripts/bench/types';
+import type { BenchCase, BenchTarget } from '../../../scripts/bench/types';
 import { aiPlatformPlugin } from '../src/plugin';
 import { DatabaseTelemetryStore } from '../src/database/DatabaseTelemetryStore';
 import { TelemetryEvent } from '../src/database/TelemetryStore';
@@ -308,6 +308,7 @@ const benchCase: BenchCase = {
   )} GenAI spans POSTed to /v1/traces (rollups included) vs one insertEvents transaction per event, on a SQLite file and PostgreSQL 15`,
   async run() {
     const figures: Record<string, number | string> = {};
+    const targets: BenchTarget[] = [];
     const ratios: number[] = [];
     let seed = 1;
     for (const open of [sqliteFile, postgres]) {
@@ -325,8 +326,12 @@ const benchCase: BenchCase = {
           result.baselineEventsPerSecond,
         );
         figures[`${label}: events stored`] = result.storedEvents;
-        figures[`${label}: >= 20,000 spans/s`] =
-          result.spansPerSecond >= TARGET_SPANS_PER_SECOND ? 'met' : 'MISSED';
+        targets.push({
+          label: `${label}: spans/s via /v1/traces`,
+          value: Math.round(result.spansPerSecond),
+          op: '>=',
+          limit: TARGET_SPANS_PER_SECOND,
+        });
         ratios.push(result.baselineEventsPerSecond / result.spansPerSecond);
       } finally {
         await database.dispose();
@@ -336,6 +341,7 @@ const benchCase: BenchCase = {
     figures['ratio PostgreSQL (time per span)'] = ratios[1];
     return {
       figures,
+      targets,
       ratio: Math.max(...ratios),
       ratioLabel:
         'time per span via /v1/traces batches / one insert per event (worse of the two databases)',
