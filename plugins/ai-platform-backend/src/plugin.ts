@@ -13,6 +13,7 @@ import {
   DEFAULT_INGEST_MAX_BODY_BYTES,
 } from './service/ingestRouter';
 import { createRouter } from './service/router';
+import { useErrorResponses } from './service/errorResponses';
 import { createScorecardRouter } from './service/scorecardRouter';
 import { createFleetRouter } from './service/fleetRouter';
 import { createPlanningRouter } from './service/planningRouter';
@@ -247,6 +248,9 @@ export const aiPlatformPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // Keep last: renders the errors of every route above (503 + Retry-After
+        // while the database is down, no SQL or stack in any response).
+        useErrorResponses(httpRouter, logger);
       },
     });
   },

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
+import { findEvalRunProblem } from '../evals/evalRunLimits';
 import {
   EvalRun,
   EvalRunSource,
@@ -18,6 +20,9 @@ const RESULTS_TABLE = 'ai_platform_scorecard_results';
 
 /** Entity refs per `whereIn`, well under SQLite's 999 bound parameters. */
 const MAX_REFS_PER_QUERY = 500;
+
+/** Eval runs per INSERT: 13 columns, under SQLite's 32,766 bound parameters. */
+const EVAL_RUNS_PER_INSERT = 500;
 
 interface EvalRunRow {
   id: string;
@@ -121,10 +126,22 @@ export class DatabaseScorecardStore
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async insertEvalRun(
-    run: NewEvalRun,
-  ): Promise<{ run: EvalRun; duplicate: boolean }> {
-    const row: EvalRunRow = {
+  /**
+   * The row of a run; a run either database would refuse or store
+   * differently (see `findEvalRunProblem`) is an InputError naming the field.
+   */
+  private toEvalRunRow(run: NewEvalRun, createdAt: number): EvalRunRow {
+    // Plausible times are the parsers' concern; the store refuses what the
+    // databases would refuse or store differently.
+    const problem = findEvalRunProblem(run, undefined);
+    if (problem) {
+      throw new InputError(
+        `Invalid eval run '${String(run.runId).slice(0, 64)}': '${
+          problem.fieldName
+        }': ${problem.message}`,
+      );
+    }
+    return {
       id: randomUUID(),
       entity_ref: normalizeTelemetryEntityRef(run.entityRef),
       suite: run.suite,
@@ -137,8 +154,14 @@ export class DatabaseScorecardStore
       total: run.total,
       started_at: run.startedAt.getTime(),
       finished_at: run.finishedAt ? run.finishedAt.getTime() : null,
-      created_at: this.now().getTime(),
+      created_at: createdAt,
     };
+  }
+
+  async insertEvalRun(
+    run: NewEvalRun,
+  ): Promise<{ run: EvalRun; duplicate: boolean }> {
+    const row = this.toEvalRunRow(run, this.now().getTime());
     const inserted: Array<{ id: string }> = await this.db(EVAL_RUNS_TABLE)
       .insert(row)
       .onConflict(['source', 'run_id'])
@@ -151,6 +174,28 @@ export class DatabaseScorecardStore
       run: toEvalRun(stored),
       duplicate: !inserted.some(({ id }) => id === row.id),
     };
+  }
+
+  async insertEvalRuns(
+    runs: NewEvalRun[],
+  ): Promise<{ inserted: number; duplicates: number }> {
+    const createdAt = this.now().getTime();
+    const rows = runs.map(run => this.toEvalRunRow(run, createdAt));
+    if (rows.length === 0) {
+      return { inserted: 0, duplicates: 0 };
+    }
+    let inserted = 0;
+    await this.db.transaction(async trx => {
+      for (let i = 0; i < rows.length; i += EVAL_RUNS_PER_INSERT) {
+        const ids: Array<{ id: string }> = await trx(EVAL_RUNS_TABLE)
+          .insert(rows.slice(i, i + EVAL_RUNS_PER_INSERT))
+          .onConflict(['source', 'run_id'])
+          .ignore()
+          .returning('id');
+        inserted += ids.length;
+      }
+    });
+    return { inserted, duplicates: rows.length - inserted };
   }
 
   async listEvalRuns(options: {

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod/v4';
 import { normalizeTelemetryEntityRef } from '../database/telemetrySubject';
 import { NewEvalRun } from '../scorecards/types';
+import { EvalRunFieldNames, findEvalRunProblem } from './evalRunLimits';
 
 /** Issues quoted in one error message. */
 const MAX_QUOTED_ISSUES = 3;
@@ -101,6 +102,29 @@ function describeIssues(what: string, error: z.ZodError): InputError {
 }
 
 /**
+ * The run, unless a field is one the databases would refuse or store
+ * differently, or is implausible (see `findEvalRunProblem`).
+ *
+ * @throws InputError naming the field as the client sent it
+ */
+function checkedRun(
+  run: NewEvalRun,
+  now: Date,
+  describe: (field: keyof NewEvalRun) => string,
+  names: EvalRunFieldNames = {},
+): NewEvalRun {
+  const problem = findEvalRunProblem(run, now, names);
+  if (problem) {
+    throw new InputError(
+      `Invalid ${describe(problem.field)}: '${problem.fieldName}': ${
+        problem.message
+      }`,
+    );
+  }
+  return run;
+}
+
+/**
  * Whether a body looks like promptfoo output: an object whose `results` is
  * an object (the evaluation summary) rather than absent.
  */
@@ -137,19 +161,23 @@ export function parseEvalRunUpload(
       throw describeIssues('generic eval run', parsed.error);
     }
     const run = parsed.data;
-    return {
-      entityRef: normalizeTelemetryEntityRef(run.entityRef),
-      suite: run.suite,
-      suiteVersion: run.suiteVersion,
-      runId: run.runId,
-      source: 'generic',
-      score: run.score,
-      passed: run.passed,
-      failed: run.failed,
-      total: run.passed + run.failed,
-      startedAt: new Date(run.startedAt),
-      finishedAt: run.finishedAt ? new Date(run.finishedAt) : null,
-    };
+    return checkedRun(
+      {
+        entityRef: normalizeTelemetryEntityRef(run.entityRef),
+        suite: run.suite,
+        suiteVersion: run.suiteVersion,
+        runId: run.runId,
+        source: 'generic',
+        score: run.score,
+        passed: run.passed,
+        failed: run.failed,
+        total: run.passed + run.failed,
+        startedAt: new Date(run.startedAt),
+        finishedAt: run.finishedAt ? new Date(run.finishedAt) : null,
+      },
+      now,
+      () => 'generic eval run',
+    );
   }
 
   const bodyObject = body as Record<string, unknown>;
@@ -185,21 +213,43 @@ export function parseEvalRunUpload(
     );
   }
   const { successes, failures, errors = 0 } = output.results.stats;
-  return {
-    entityRef: normalizeTelemetryEntityRef(binding.data.entityRef),
-    suite: binding.data.suite,
-    suiteVersion: binding.data.suiteVersion,
-    runId,
-    source: 'promptfoo',
-    score,
-    passed: successes,
-    failed: failures + errors,
-    total: successes + failures + errors,
-    startedAt: output.results.timestamp
-      ? new Date(output.results.timestamp)
-      : now,
-    finishedAt: output.metadata?.exportedAt
-      ? new Date(output.metadata.exportedAt)
-      : null,
-  };
+  const fromBinding = new Set<keyof NewEvalRun>([
+    'entityRef',
+    'suite',
+    'suiteVersion',
+    ...(binding.data.runId ? (['runId'] as const) : []),
+  ]);
+  return checkedRun(
+    {
+      entityRef: normalizeTelemetryEntityRef(binding.data.entityRef),
+      suite: binding.data.suite,
+      suiteVersion: binding.data.suiteVersion,
+      runId,
+      source: 'promptfoo',
+      score,
+      passed: successes,
+      failed: failures + errors,
+      total: successes + failures + errors,
+      startedAt: output.results.timestamp
+        ? new Date(output.results.timestamp)
+        : now,
+      finishedAt: output.metadata?.exportedAt
+        ? new Date(output.metadata.exportedAt)
+        : null,
+    },
+    now,
+    field =>
+      fromBinding.has(field)
+        ? 'promptfoo upload (pass entityRef, suite and suiteVersion as query parameters)'
+        : 'promptfoo output',
+    {
+      runId: binding.data.runId ? 'runId' : 'evalId',
+      passed: 'results.stats.successes',
+      failed: 'results.stats.failures',
+      total: 'results.stats',
+      score: 'results.results[].score',
+      startedAt: 'results.timestamp',
+      finishedAt: 'metadata.exportedAt',
+    },
+  );
 }

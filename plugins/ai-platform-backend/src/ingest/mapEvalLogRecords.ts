@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { normalizeTelemetryEntityRef } from '../database/telemetrySubject';
+import { evalRunTimeProblem, findEvalRunProblem } from '../evals/evalRunLimits';
 import { NewEvalRun } from '../scorecards/types';
 import { OtlpLogRecord } from './otlpLogsRequest';
 import { OtlpAttributes } from './otlpTraceRequest';
@@ -63,19 +64,33 @@ function recordOrResourceString(record: OtlpLogRecord, key: string) {
   );
 }
 
-function timeMs(record: OtlpLogRecord): number {
+/**
+ * The record's time in ms (`timeUnixNano`, else `observedTimeUnixNano`),
+ * within the accepted range of eval run times.
+ */
+function timeMs(record: OtlpLogRecord, now: Date): number {
   const nanos = record.timeUnixNano !== '0' ? record.timeUnixNano : '';
+  const field = nanos ? 'timeUnixNano' : 'observedTimeUnixNano';
   const value =
     nanos ||
     (record.observedTimeUnixNano !== '0' ? record.observedTimeUnixNano : '');
   if (!/^[0-9]+$/.test(value)) {
     throw new EvalRecordRejection(
       `'timeUnixNano' or 'observedTimeUnixNano' must be a positive integer of nanoseconds, got ${JSON.stringify(
-        record.timeUnixNano,
+        record.timeUnixNano.slice(0, 40),
       )}`,
     );
   }
-  return Number(BigInt(value) / 1_000_000n);
+  const ms = Number(BigInt(value) / 1_000_000n);
+  const problem = evalRunTimeProblem(
+    ms,
+    now,
+    value.length > 40 ? `${value.slice(0, 40)}...` : value,
+  );
+  if (problem) {
+    throw new EvalRecordRejection(`'${field}' ${problem}`);
+  }
+  return ms;
 }
 
 function scoreOf(record: OtlpLogRecord, name: string) {
@@ -181,6 +196,7 @@ function runIdOf(
 function mapRecord(
   record: OtlpLogRecord,
   index: TelemetryJoinKeyIndex,
+  now: Date,
 ): NewEvalRun {
   const name = stringAttribute(record.attributes, 'gen_ai.evaluation.name');
   if (!name) {
@@ -201,14 +217,14 @@ function mapRecord(
   }
   const { score, verdict } = scoreOf(record, name);
   const entityRef = entityRefOf(record, index, name);
-  const startedAtMs = timeMs(record);
+  const startedAtMs = timeMs(record, now);
   const suiteVersion = (
     recordOrResourceString(record, EVAL_SUITE_VERSION_ATTRIBUTE) ??
     recordOrResourceString(record, 'gen_ai.agent.version') ??
     stringAttribute(record.resourceAttributes, 'service.version') ??
     'unversioned'
   ).slice(0, 255);
-  return {
+  const run: NewEvalRun = {
     entityRef,
     suite: name,
     suiteVersion,
@@ -221,6 +237,21 @@ function mapRecord(
     startedAt: new Date(startedAtMs),
     finishedAt: new Date(startedAtMs),
   };
+  // What the databases would refuse or store differently (long texts, NUL).
+  const problem = findEvalRunProblem(run, now, {
+    entityRef: ENTITY_REF_ATTRIBUTE,
+    suite: 'gen_ai.evaluation.name',
+    suiteVersion: EVAL_SUITE_VERSION_ATTRIBUTE,
+    runId: 'gen_ai.response.id',
+  });
+  if (problem) {
+    throw new EvalRecordRejection(
+      `evaluation '${name.slice(0, 64)}': '${problem.fieldName}' ${
+        problem.message
+      }`,
+    );
+  }
+  return run;
 }
 
 /**
@@ -235,6 +266,7 @@ function mapRecord(
 export function mapEvalLogRecords(
   records: OtlpLogRecord[],
   index: TelemetryJoinKeyIndex,
+  now: Date = new Date(),
 ): { runs: NewEvalRun[]; rejected: RejectedTelemetryItem[]; ignored: number } {
   const runs: NewEvalRun[] = [];
   const rejected: RejectedTelemetryItem[] = [];
@@ -245,7 +277,7 @@ export function mapEvalLogRecords(
       return;
     }
     try {
-      runs.push(mapRecord(record, index));
+      runs.push(mapRecord(record, index, now));
     } catch (error) {
       if (!(error instanceof EvalRecordRejection)) throw error;
       rejected.push({

@@ -240,6 +240,13 @@ export interface EvalRunStore {
    */
   insertEvalRun(run: NewEvalRun): Promise<{ run: EvalRun; duplicate: boolean }>;
   /**
+   * Stores runs in one transaction: a failure stores none of them, and a run
+   * already stored (same source and run id) is kept as it was.
+   */
+  insertEvalRuns(
+    runs: NewEvalRun[],
+  ): Promise<{ inserted: number; duplicates: number }>;
+  /**
    * Runs of one suite of an entity, newest `startedAt` first, optionally of
    * one suite version only.
    */

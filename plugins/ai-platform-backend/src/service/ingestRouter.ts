@@ -1,9 +1,5 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
-import {
-  CustomErrorBase,
-  InputError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { CustomErrorBase, InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { TelemetryStore } from '../database/TelemetryStore';
@@ -40,6 +36,7 @@ import {
 } from '../database/telemetrySubject';
 import { RejectedTelemetryItem } from '../ingest/UnresolvedTelemetryEvent';
 import { UnresolvedTelemetryEvent } from '../ingest/UnresolvedTelemetryEvent';
+import { answer503WhenUnavailable as answerUnavailableWith503 } from './errorResponses';
 
 /**
  * Default of `aiPlatform.ingest.maxBodyBytes`: 5 MB.
@@ -47,9 +44,6 @@ import { UnresolvedTelemetryEvent } from '../ingest/UnresolvedTelemetryEvent';
  * @internal
  */
 export const DEFAULT_INGEST_MAX_BODY_BYTES = 5 * 1024 * 1024;
-
-/** Seconds a client should wait before retrying after a 503. */
-const RETRY_AFTER_SECONDS = 30;
 
 /** Messages of rejected spans quoted in an OTLP partial success. */
 const MAX_QUOTED_REJECTIONS = 5;
@@ -90,54 +84,6 @@ export interface IngestRouterOptions {
   gatewayHistogramStore: DatabaseGatewayHistogramStore;
   /** Largest accepted body, after gzip decompression. */
   maxBodyBytes: number;
-}
-
-/** PostgreSQL SQLSTATEs that mean the database cannot serve right now. */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
-const UNAVAILABLE_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-]);
-
-/**
- * Whether an error from the store means the database is unreachable or
- * overloaded (so the client should retry), rather than a bug or bad data.
- *
- * @internal
- */
-export function isDatabaseUnavailableError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) {
-    return false;
-  }
-  const { name, code, message } = error as {
-    name?: unknown;
-    code?: unknown;
-    message?: unknown;
-  };
-  if (name === 'KnexTimeoutError') {
-    return true;
-  }
-  if (typeof code === 'string') {
-    if (UNAVAILABLE_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code)) {
-      return true;
-    }
-    // SQLSTATE class 08: connection exceptions.
-    if (/^08[0-9A-Z]{3}$/.test(code)) {
-      return true;
-    }
-  }
-  return (
-    typeof message === 'string' &&
-    /Connection terminated|Unable to acquire a connection|connect ECONNREFUSED/.test(
-      message,
-    )
-  );
 }
 
 type BodyFormat = 'json' | 'protobuf';
@@ -253,30 +199,14 @@ export function createIngestRouter(
   }
 
   /** Runs a store operation; database or catalog outages answer 503. */
-  async function answer503WhenUnavailable<T>(
+  function answer503WhenUnavailable<T>(
     res: express.Response,
     operation: () => Promise<T>,
   ): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (
-        error instanceof ServiceUnavailableError ||
-        isDatabaseUnavailableError(error)
-      ) {
-        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-        if (error instanceof ServiceUnavailableError) {
-          throw error;
-        }
-        logger.warn(
-          `Telemetry ingest failed, the database is unavailable: ${error}`,
-        );
-        throw new ServiceUnavailableError(
-          `The telemetry database is unavailable; nothing of this batch was stored, retry after ${RETRY_AFTER_SECONDS} s`,
-        );
-      }
-      throw error;
-    }
+    return answerUnavailableWith503(res, operation, {
+      logger,
+      consequence: 'nothing of this batch was stored',
+    });
   }
 
   router.post('/v1/traces', requireService, readBody, async (req, res) => {
@@ -317,13 +247,11 @@ export function createIngestRouter(
     if (hasEvaluationResults(records)) {
       await answer503WhenUnavailable(res, async () => {
         const index = await entityResolver.getJoinKeyIndex();
-        const mapped = mapEvalLogRecords(records, index);
+        const mapped = mapEvalLogRecords(records, index, new Date());
         rejected = mapped.rejected;
-        // Each run is unique on (source, run id): a retried batch, even
-        // after a partial failure, stores every run once.
-        for (const run of mapped.runs) {
-          await evalRunStore.insertEvalRun(run);
-        }
+        // One transaction: a failure stores none of the runs, and as each
+        // run is unique on (source, run id) a retry stores each run once.
+        await evalRunStore.insertEvalRuns(mapped.runs);
       });
     }
     const response =
