@@ -129,6 +129,24 @@ export interface Config {
        * the catalog. Defaults to 60.
        */
       entityRefreshSeconds?: number;
+      /**
+       * Caps on the work one ingest request may ask for.
+       */
+      limits?: {
+        /**
+         * Most `explicitBounds` of one histogram data point of
+         * `POST /v1/metrics` (OpenTelemetry SDK defaults use 15 to 20); a
+         * point with more is rejected on its own (counted in
+         * `partialSuccess`). Defaults to 256.
+         */
+        maxHistogramBounds?: number;
+        /**
+         * Data points of GenAI metrics read from one `POST /v1/metrics`
+         * request; the points after it are rejected (counted in
+         * `partialSuccess`). Defaults to 10000.
+         */
+        maxDataPointsPerRequest?: number;
+      };
     };
     /**
      * Token prices for calls whose gateway reports no cost and whose

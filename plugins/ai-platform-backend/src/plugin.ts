@@ -8,6 +8,7 @@ import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { DatabaseGatewayHistogramStore } from './database/DatabaseGatewayHistogramStore';
 import { CatalogTelemetryEntityResolver } from './ingest/TelemetryEntityResolver';
 import { readPricingConfig } from './ingest/tokenPricing';
+import { readOtlpMetricsLimits } from './ingest/otlpMetricsRequest';
 import {
   createIngestRouter,
   DEFAULT_INGEST_MAX_BODY_BYTES,
@@ -200,6 +201,7 @@ export const aiPlatformPlugin = createBackendPlugin({
             evalRunStore: scorecardStore,
             gatewayHistogramStore,
             maxBodyBytes,
+            metricsLimits: readOtlpMetricsLimits(config),
           }),
         );
         // Before createRouter: POST /evals parses JSON with its own limit.

@@ -5,6 +5,8 @@ import {
   SubjectHistogramPoint,
 } from './DatabaseGatewayHistogramStore';
 import { DatabaseTelemetryStore } from './DatabaseTelemetryStore';
+import { Knex } from 'knex';
+import { resolve as resolvePath } from 'node:path';
 
 jest.setTimeout(60_000);
 
@@ -174,6 +176,120 @@ describe('DatabaseGatewayHistogramStore', () => {
           },
         }),
       ).toEqual({ estimate: null, count: 0 });
+    },
+  );
+
+  const MIGRATIONS = { directory: resolvePath(__dirname, '../../migrations') };
+  const LAYOUT_MIGRATION = '20261204100000_histogram_layout_hash.js';
+
+  /** Migrates up to, not including, the layout hash migration. */
+  async function migrateToBoundsLayout(knex: Knex) {
+    for (;;) {
+      const [, pending]: [unknown, Array<{ file: string }>] =
+        await knex.migrate.list(MIGRATIONS);
+      if (pending.length === 0 || pending[0].file >= LAYOUT_MIGRATION) return;
+      await knex.migrate.up(MIGRATIONS);
+    }
+  }
+
+  it.each(databases.eachSupportedId())(
+    'migrates bounds in every row to layouts keyed by hash and back, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId as 'SQLITE_3');
+      await migrateToBoundsLayout(knex);
+      const hourStart = Date.parse('2026-09-20T10:00:00Z');
+      const boundsText = BOUNDS.join(',');
+      const first = point({ hour: 0 });
+      // What the old store wrote for the first point of the first test.
+      await knex('ai_platform_histogram_buckets').insert(
+        [1, 2, 3].map(bucketIndex => ({
+          subject: SUBJECT,
+          hour_start: hourStart,
+          metric: TTFT,
+          bounds: boundsText,
+          bucket_index: bucketIndex,
+          count: first.bucketCounts[bucketIndex],
+        })),
+      );
+      await knex('ai_platform_histogram_series').insert({
+        series_key: first.seriesKey,
+        start_time_unix_nano: first.startTimeUnixNano,
+        time_unix_nano: first.timeUnixNano,
+        bucket_counts: JSON.stringify(first.bucketCounts),
+        bounds: boundsText,
+      });
+
+      await knex.migrate.up(MIGRATIONS);
+      expect(await knex('ai_platform_histogram_layouts')).toEqual([
+        {
+          layout_hash:
+            '4009d3dc885cc43086e5e68d361401dc983754e2c27286719f04f5c9b3f7b60c',
+          bounds: boundsText,
+        },
+      ]);
+      const store = new DatabaseGatewayHistogramStore(knex);
+      // The series keeps differencing: the hash of the migrated layout is
+      // the hash of the point's bounds, so this is a delta of 100, not a
+      // reset of 200.
+      expect(
+        await store.insertPoints([
+          point({ hour: 1, bucketCounts: [0, 20, 160, 20, 0] }),
+        ]),
+      ).toEqual({ accepted: 1, skipped: 0 });
+      const estimate = await store.getQuantileEstimate({
+        subject: SUBJECT,
+        metric: TTFT,
+        q: 0.95,
+        window: WINDOW,
+      });
+      expect(estimate).toEqual({ estimate: 0.75, count: 200 });
+      // A layout too long for the old varchar(1024) column.
+      const longBounds = Array.from({ length: 300 }, (_, i) => i + 1);
+      await store.insertPoints([
+        point({
+          hour: 0,
+          seriesKey: 'long',
+          subject: 'unattributed:long',
+          bounds: longBounds,
+          bucketCounts: [...longBounds, 0],
+        }),
+      ]);
+
+      await knex.migrate.down(MIGRATIONS);
+      expect(await knex.schema.hasTable('ai_platform_histogram_layouts')).toBe(
+        false,
+      );
+      const buckets = await knex('ai_platform_histogram_buckets')
+        .select('subject', 'hour_start', 'bounds', 'bucket_index', 'count')
+        .orderBy(['hour_start', 'bucket_index']);
+      expect(
+        buckets.map(row => [
+          Number(row.hour_start),
+          row.bounds,
+          Number(row.bucket_index),
+          Number(row.count),
+        ]),
+      ).toEqual([
+        [hourStart, boundsText, 1, 10],
+        [hourStart, boundsText, 2, 80],
+        [hourStart, boundsText, 3, 10],
+        [hourStart + 3_600_000, boundsText, 1, 10],
+        [hourStart + 3_600_000, boundsText, 2, 80],
+        [hourStart + 3_600_000, boundsText, 3, 10],
+      ]);
+      expect(
+        await knex('ai_platform_histogram_series').select(
+          'series_key',
+          'bounds',
+          'bucket_counts',
+        ),
+      ).toEqual([
+        {
+          series_key: 'series-1',
+          bounds: boundsText,
+          bucket_counts: '[0,20,160,20,0]',
+        },
+      ]);
     },
   );
 });

@@ -1,11 +1,15 @@
 import { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import { GatewayHistogramPoint } from '../ingest/otlpMetricsRequest';
 import { TimeWindow } from './TelemetryStore';
 
 const BUCKETS_TABLE = 'ai_platform_histogram_buckets';
 const SERIES_TABLE = 'ai_platform_histogram_series';
+const LAYOUTS_TABLE = 'ai_platform_histogram_layouts';
 const HOUR_MS = 60 * 60 * 1000;
 const NANOS_PER_MS = 1_000_000n;
+/** Rows per multi-row statement (SQLite binds at most 32,766 values). */
+const ROWS_PER_STATEMENT = 500;
 
 /**
  * A histogram data point with the subject it counts for.
@@ -33,11 +37,41 @@ interface SeriesRow {
   start_time_unix_nano: string;
   time_unix_nano: string;
   bucket_counts: string;
-  bounds: string;
+  layout_hash: string;
 }
 
-function boundsKey(bounds: number[]): string {
+/** The last point taken of a series, as it is (or will be) stored. */
+interface SeriesState {
+  startTimeUnixNano: string;
+  timeUnixNano: string;
+  bucketCounts: number[];
+  layoutHash: string;
+}
+
+/** The bounds as stored once per layout: comma separated. */
+function boundsText(bounds: number[]): string {
   return bounds.join(',');
+}
+
+function parseBoundsText(text: string): number[] {
+  return text === '' ? [] : text.split(',').map(Number);
+}
+
+/**
+ * The key of a bucket layout: sha256 (hex) of its bounds text, so bucket
+ * and series rows carry 64 characters whatever the number of bounds. The
+ * migration `20261204100000_histogram_layout_hash` hashes the same way.
+ */
+function layoutHashOf(boundsTextValue: string): string {
+  return createHash('sha256').update(boundsTextValue).digest('hex');
+}
+
+function chunked<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+  return chunks;
 }
 
 /**
@@ -49,21 +83,19 @@ function boundsKey(bounds: number[]): string {
  */
 function deltaCounts(
   point: GatewayHistogramPoint,
-  previous: SeriesRow | undefined,
+  layoutHash: string,
+  previous: SeriesState | undefined,
 ): number[] | undefined {
-  if (
-    previous &&
-    BigInt(point.timeUnixNano) <= BigInt(previous.time_unix_nano)
-  ) {
+  if (previous && BigInt(point.timeUnixNano) <= BigInt(previous.timeUnixNano)) {
     return undefined;
   }
   if (point.temporality === 'delta' || !previous) {
     return point.bucketCounts;
   }
-  const previousCounts = JSON.parse(previous.bucket_counts) as number[];
+  const previousCounts = previous.bucketCounts;
   const sameSeries =
-    previous.start_time_unix_nano === point.startTimeUnixNano &&
-    previous.bounds === boundsKey(point.bounds) &&
+    previous.startTimeUnixNano === point.startTimeUnixNano &&
+    previous.layoutHash === layoutHash &&
     previousCounts.length === point.bucketCounts.length &&
     point.bucketCounts.every((count, i) => count >= previousCounts[i]);
   return sameSeries
@@ -116,7 +148,9 @@ export function estimateHistogramQuantile(
 /**
  * Stores the GenAI OTLP histograms as delta bucket counts per subject,
  * hour, metric and bucket layout, apart from the event sketches, and reads
- * quantile estimates from them. Runs on SQLite and PostgreSQL.
+ * quantile estimates from them. A layout (the explicit bounds) is stored
+ * once and named by its hash in bucket and series rows, so storage grows
+ * linearly with the buckets. Runs on SQLite and PostgreSQL.
  *
  * @internal
  */
@@ -135,13 +169,19 @@ export class DatabaseGatewayHistogramStore {
       return { accepted: 0, skipped: 0 };
     }
     return this.db.transaction(async tx => {
+      const previousBySeries = await this.lockSeries(
+        tx,
+        points.map(point => point.seriesKey),
+      );
+      const layouts = new Map<string, string>();
+      const latestBySeries = new Map<string, SeriesState>();
       const increments = new Map<
         string,
         {
           subject: string;
           hour_start: number;
           metric: string;
-          bounds: string;
+          layout_hash: string;
           bucket_index: number;
           count: number;
         }
@@ -149,46 +189,42 @@ export class DatabaseGatewayHistogramStore {
       let accepted = 0;
       let skipped = 0;
       // Oldest first, so several points of a series in one batch chain.
-      const ordered = [...points].sort((a, b) =>
-        BigInt(a.timeUnixNano) < BigInt(b.timeUnixNano) ? -1 : 1,
-      );
-      for (const point of ordered) {
-        const query = tx<SeriesRow>(SERIES_TABLE).where(
-          'series_key',
-          point.seriesKey,
+      const ordered = points
+        .map(point => ({ point, time: BigInt(point.timeUnixNano) }))
+        .sort((a, b) => (a.time < b.time ? -1 : 1));
+      for (const { point, time } of ordered) {
+        const text = boundsText(point.bounds);
+        const layoutHash = layoutHashOf(text);
+        const delta = deltaCounts(
+          point,
+          layoutHash,
+          latestBySeries.get(point.seriesKey) ??
+            previousBySeries.get(point.seriesKey),
         );
-        const previous =
-          this.db.client.config.client === 'pg'
-            ? await query.forUpdate().first()
-            : await query.first();
-        const delta = deltaCounts(point, previous);
         if (!delta) {
           skipped += 1;
           continue;
         }
         accepted += 1;
-        const bounds = boundsKey(point.bounds);
-        await tx(SERIES_TABLE)
-          .insert({
-            series_key: point.seriesKey,
-            start_time_unix_nano: point.startTimeUnixNano,
-            time_unix_nano: point.timeUnixNano,
-            bucket_counts: JSON.stringify(point.bucketCounts),
-            bounds,
-          })
-          .onConflict('series_key')
-          .merge();
-        const timeMs = Number(BigInt(point.timeUnixNano) / NANOS_PER_MS);
+        layouts.set(layoutHash, text);
+        latestBySeries.set(point.seriesKey, {
+          startTimeUnixNano: point.startTimeUnixNano,
+          timeUnixNano: point.timeUnixNano,
+          bucketCounts: point.bucketCounts,
+          layoutHash,
+        });
+        const timeMs = Number(time / NANOS_PER_MS);
         const hourStart = Math.floor(timeMs / HOUR_MS) * HOUR_MS;
+        // Of constant size per bucket: the layout is named by its hash.
+        const keyPrefix = JSON.stringify([
+          point.subject,
+          hourStart,
+          point.metric,
+          layoutHash,
+        ]);
         delta.forEach((count, bucketIndex) => {
           if (count === 0) return;
-          const key = JSON.stringify([
-            point.subject,
-            hourStart,
-            point.metric,
-            bounds,
-            bucketIndex,
-          ]);
+          const key = `${keyPrefix}${bucketIndex}`;
           const existing = increments.get(key);
           if (existing) {
             existing.count += count;
@@ -197,21 +233,47 @@ export class DatabaseGatewayHistogramStore {
               subject: point.subject,
               hour_start: hourStart,
               metric: point.metric,
-              bounds,
+              layout_hash: layoutHash,
               bucket_index: bucketIndex,
               count,
             });
           }
         });
       }
-      for (const row of increments.values()) {
+      // Layouts are content-addressed: an existing row is the same layout.
+      for (const chunk of chunked([...layouts])) {
+        await tx(LAYOUTS_TABLE)
+          .insert(
+            chunk.map(([layoutHash, bounds]) => ({
+              layout_hash: layoutHash,
+              bounds,
+            })),
+          )
+          .onConflict('layout_hash')
+          .ignore();
+      }
+      for (const chunk of chunked([...latestBySeries])) {
+        await tx(SERIES_TABLE)
+          .insert(
+            chunk.map(([seriesKey, state]) => ({
+              series_key: seriesKey,
+              start_time_unix_nano: state.startTimeUnixNano,
+              time_unix_nano: state.timeUnixNano,
+              bucket_counts: JSON.stringify(state.bucketCounts),
+              layout_hash: state.layoutHash,
+            })),
+          )
+          .onConflict('series_key')
+          .merge();
+      }
+      for (const chunk of chunked([...increments.values()])) {
         await tx(BUCKETS_TABLE)
-          .insert(row)
+          .insert(chunk)
           .onConflict([
             'subject',
             'hour_start',
             'metric',
-            'bounds',
+            'layout_hash',
             'bucket_index',
           ])
           .merge({
@@ -223,6 +285,35 @@ export class DatabaseGatewayHistogramStore {
       }
       return { accepted, skipped };
     });
+  }
+
+  /**
+   * The last stored point of each series, locked on PostgreSQL until the
+   * transaction ends so concurrent exports of a series difference in turn.
+   */
+  private async lockSeries(
+    tx: Knex.Transaction,
+    seriesKeys: string[],
+  ): Promise<Map<string, SeriesState>> {
+    const previous = new Map<string, SeriesState>();
+    // Sorted: concurrent batches lock shared series in the same order.
+    const keys = [...new Set(seriesKeys)].sort();
+    for (const chunk of chunked(keys)) {
+      const query = tx<SeriesRow>(SERIES_TABLE).whereIn('series_key', chunk);
+      const rows: SeriesRow[] =
+        this.db.client.config.client === 'pg'
+          ? await query.forUpdate()
+          : await query;
+      for (const row of rows) {
+        previous.set(row.series_key, {
+          startTimeUnixNano: row.start_time_unix_nano,
+          timeUnixNano: row.time_unix_nano,
+          bucketCounts: JSON.parse(row.bucket_counts) as number[],
+          layoutHash: row.layout_hash,
+        });
+      }
+    }
+    return previous;
   }
 
   /**
@@ -238,24 +329,38 @@ export class DatabaseGatewayHistogramStore {
     const { subject, metric, q, window } = options;
     const fromMs = Math.floor(window.from.getTime() / HOUR_MS) * HOUR_MS;
     const rows: Array<{
-      bounds: string;
+      layout_hash: string;
       bucket_index: number;
       count: unknown;
     }> = await this.db(BUCKETS_TABLE)
       .where({ subject, metric })
       .andWhere('hour_start', '>=', fromMs)
       .andWhere('hour_start', '<', window.to.getTime())
-      .groupBy('bounds', 'bucket_index')
-      .select('bounds', 'bucket_index')
+      .groupBy('layout_hash', 'bucket_index')
+      .select('layout_hash', 'bucket_index')
       .sum({ count: 'count' });
-    const buckets = rows.map(row => {
-      const bounds = row.bounds === '' ? [] : row.bounds.split(',').map(Number);
+    const boundsByLayout = new Map<string, number[]>();
+    const layoutHashes = [...new Set(rows.map(row => row.layout_hash))];
+    for (const chunk of chunked(layoutHashes)) {
+      const layouts: Array<{ layout_hash: string; bounds: string }> =
+        await this.db(LAYOUTS_TABLE)
+          .whereIn('layout_hash', chunk)
+          .select('layout_hash', 'bounds');
+      for (const layout of layouts) {
+        boundsByLayout.set(layout.layout_hash, parseBoundsText(layout.bounds));
+      }
+    }
+    const buckets = rows.flatMap(row => {
+      const bounds = boundsByLayout.get(row.layout_hash);
+      if (!bounds) return [];
       const index = Number(row.bucket_index);
-      return {
-        lower: index === 0 ? 0 : bounds[index - 1],
-        upper: index < bounds.length ? bounds[index] : Infinity,
-        count: Number(row.count),
-      };
+      return [
+        {
+          lower: index === 0 ? 0 : bounds[index - 1],
+          upper: index < bounds.length ? bounds[index] : Infinity,
+          count: Number(row.count),
+        },
+      ];
     });
     return estimateHistogramQuantile(buckets, q);
   }

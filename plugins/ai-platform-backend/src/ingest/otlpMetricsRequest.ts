@@ -1,3 +1,4 @@
+import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
 import {
@@ -44,7 +45,97 @@ export interface GatewayHistogramPoint {
   bucketCounts: number[];
 }
 
+/**
+ * Caps on the work one `POST /v1/metrics` request may ask for
+ * (`aiPlatform.ingest.limits`). A data point beyond them is rejected on its
+ * own and reported in the OTLP `partialSuccess`; the rest is stored.
+ *
+ * @internal
+ */
+export interface OtlpMetricsLimits {
+  /** Most `explicitBounds` of one histogram data point. */
+  maxHistogramBounds: number;
+  /** Most data points of GenAI metrics read from one request. */
+  maxDataPointsPerRequest: number;
+}
+
+/**
+ * Defaults of {@link OtlpMetricsLimits}: OpenTelemetry SDKs' default
+ * histograms have 15 to 20 bounds.
+ *
+ * @internal
+ */
+export const DEFAULT_OTLP_METRICS_LIMITS: Readonly<OtlpMetricsLimits> = {
+  maxHistogramBounds: 256,
+  maxDataPointsPerRequest: 10_000,
+};
+
+const LIMITS_KEY = 'aiPlatform.ingest.limits';
+
+function readPositiveInteger(
+  config: Config,
+  key: string,
+  defaultValue: number,
+): number {
+  const value = config.getOptionalNumber(key) ?? defaultValue;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(
+      `Invalid config '${key}': expected a positive integer, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads `aiPlatform.ingest.limits.maxHistogramBounds` and
+ * `aiPlatform.ingest.limits.maxDataPointsPerRequest`.
+ *
+ * @throws Error naming the key when a value is not a positive integer
+ * @internal
+ */
+export function readOtlpMetricsLimits(config: Config): OtlpMetricsLimits {
+  return {
+    maxHistogramBounds: readPositiveInteger(
+      config,
+      `${LIMITS_KEY}.maxHistogramBounds`,
+      DEFAULT_OTLP_METRICS_LIMITS.maxHistogramBounds,
+    ),
+    maxDataPointsPerRequest: readPositiveInteger(
+      config,
+      `${LIMITS_KEY}.maxDataPointsPerRequest`,
+      DEFAULT_OTLP_METRICS_LIMITS.maxDataPointsPerRequest,
+    ),
+  };
+}
+
+/**
+ * Characters of a model alias: the subject column holds
+ * `unattributed:<alias>` in 512, and span join keys are capped at 255.
+ */
+const MAX_MODEL_ALIAS_CHARS = 255;
+const MAX_QUOTED_CHARS = 40;
+
 class PointRejection extends Error {}
+
+/** A client value for a rejection message, never long or serialized whole. */
+function quoteValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.length <= MAX_QUOTED_CHARS
+      ? JSON.stringify(value)
+      : `${JSON.stringify(value.slice(0, MAX_QUOTED_CHARS))}… (${
+          value.length
+        } characters)`;
+  }
+  if (
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    value === null ||
+    value === undefined
+  ) {
+    return String(value);
+  }
+  return Array.isArray(value) ? 'an array' : `an ${typeof value}`;
+}
 
 function sortedAttributes(attributes: OtlpAttributes) {
   return [...attributes.entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -59,10 +150,76 @@ function countOf(value: unknown, what: string): number {
     parsed < 0
   ) {
     throw new PointRejection(
-      `${what} must be a non-negative integer, got ${JSON.stringify(value)}`,
+      `${what} must be a non-negative integer, got ${quoteValue(value)}`,
     );
   }
   return parsed;
+}
+
+/** An OTLP double: a JSON number or (proto3 JSON) a numeric string. */
+function boundOf(value: unknown, i: number): number {
+  let parsed = NaN;
+  if (typeof value === 'number') {
+    parsed = value;
+  } else if (typeof value === 'string' && value.trim() !== '') {
+    parsed = Number(value);
+  }
+  if (!Number.isFinite(parsed)) {
+    throw new PointRejection(
+      `'explicitBounds[${i}]' must be a finite number, got ${quoteValue(
+        value,
+      )}`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * Validates the bucket layout of a point: the lengths first, so an
+ * oversized point is rejected in constant time, then each bound and count
+ * once.
+ */
+function bucketsOf(
+  point: Record<string, unknown>,
+  limits: OtlpMetricsLimits,
+): { bounds: number[]; bucketCounts: number[] } {
+  const rawBounds = point.explicitBounds ?? [];
+  if (!Array.isArray(rawBounds)) {
+    throw new PointRejection(
+      `'explicitBounds' must be an array of numbers, got ${quoteValue(
+        rawBounds,
+      )}`,
+    );
+  }
+  if (rawBounds.length > limits.maxHistogramBounds) {
+    throw new PointRejection(
+      `'explicitBounds' has ${rawBounds.length} entries, more than the limit of ${limits.maxHistogramBounds} (${LIMITS_KEY}.maxHistogramBounds)`,
+    );
+  }
+  const rawCounts = Array.isArray(point.bucketCounts) ? point.bucketCounts : [];
+  if (rawCounts.length !== rawBounds.length + 1) {
+    throw new PointRejection(
+      `'bucketCounts' must have ${
+        rawBounds.length + 1
+      } entries (one more than 'explicitBounds'), got ${rawCounts.length}`,
+    );
+  }
+  const bounds: number[] = [];
+  rawBounds.forEach((value, i) => {
+    const bound = boundOf(value, i);
+    if (i > 0 && bound <= bounds[i - 1]) {
+      throw new PointRejection(
+        `'explicitBounds[${i}]' must be greater than 'explicitBounds[${
+          i - 1
+        }]' (${bounds[i - 1]}), got ${bound}`,
+      );
+    }
+    bounds.push(bound);
+  });
+  const bucketCounts = rawCounts.map((count, i) =>
+    countOf(count, `'bucketCounts[${i}]'`),
+  );
+  return { bounds, bucketCounts };
 }
 
 function mapPoint(
@@ -70,15 +227,17 @@ function mapPoint(
   temporalityValue: unknown,
   point: Record<string, unknown>,
   resourceAttributes: OtlpAttributes,
+  limits: OtlpMetricsLimits,
 ): GatewayHistogramPoint {
   const temporality = Number(temporalityValue);
   if (temporality !== 1 && temporality !== 2) {
     throw new PointRejection(
-      `'aggregationTemporality' must be 1 (delta) or 2 (cumulative), got ${JSON.stringify(
+      `'aggregationTemporality' must be 1 (delta) or 2 (cumulative), got ${quoteValue(
         temporalityValue,
       )}`,
     );
   }
+  const { bounds, bucketCounts } = bucketsOf(point, limits);
   const attributes = decodeAttributes(point.attributes);
   const model =
     attributes.get('gen_ai.request.model') ??
@@ -88,6 +247,16 @@ function mapPoint(
       "has no 'gen_ai.request.model' or 'gen_ai.response.model' attribute to attribute it to an entity",
     );
   }
+  const joinKey = model.trim();
+  if (joinKey.length > MAX_MODEL_ALIAS_CHARS || joinKey.includes('\u0000')) {
+    throw new PointRejection(
+      `model ${quoteValue(
+        joinKey,
+      )} must be at most ${MAX_MODEL_ALIAS_CHARS} characters without NUL, got ${
+        joinKey.length
+      } characters`,
+    );
+  }
   let metric = name;
   if (name === 'gen_ai.client.token.usage') {
     const tokenType = attributes.get('gen_ai.token.type');
@@ -95,41 +264,17 @@ function mapPoint(
     const type = tokenType === 'completion' ? 'output' : tokenType;
     if (type !== 'input' && type !== 'output') {
       throw new PointRejection(
-        `'gen_ai.token.type' must be 'input' or 'output', got ${JSON.stringify(
+        `'gen_ai.token.type' must be 'input' or 'output', got ${quoteValue(
           tokenType ?? null,
         )}`,
       );
     }
     metric = `${name}.${type}`;
   }
-  const rawBounds = Array.isArray(point.explicitBounds)
-    ? point.explicitBounds
-    : [];
-  const bounds = rawBounds.map(Number);
-  bounds.forEach((bound, i) => {
-    if (!Number.isFinite(bound) || (i > 0 && bound <= bounds[i - 1])) {
-      throw new PointRejection(
-        `'explicitBounds' must be increasing finite numbers, got ${JSON.stringify(
-          rawBounds,
-        )}`,
-      );
-    }
-  });
-  const rawCounts = Array.isArray(point.bucketCounts) ? point.bucketCounts : [];
-  if (rawCounts.length !== bounds.length + 1) {
-    throw new PointRejection(
-      `'bucketCounts' must have ${
-        bounds.length + 1
-      } entries (one more than 'explicitBounds'), got ${rawCounts.length}`,
-    );
-  }
-  const bucketCounts = rawCounts.map((count, i) =>
-    countOf(count, `'bucketCounts[${i}]'`),
-  );
   const timeUnixNano = nanosToString(point.timeUnixNano);
   if (!/^[1-9][0-9]*$/.test(timeUnixNano)) {
     throw new PointRejection(
-      `'timeUnixNano' must be a positive integer of nanoseconds, got ${JSON.stringify(
+      `'timeUnixNano' must be a positive integer of nanoseconds, got ${quoteValue(
         point.timeUnixNano ?? null,
       )}`,
     );
@@ -148,7 +293,7 @@ function mapPoint(
     metric,
     temporality: temporality === 1 ? 'delta' : 'cumulative',
     seriesKey,
-    joinKey: model.trim(),
+    joinKey,
     startTimeUnixNano,
     timeUnixNano,
     bounds,
@@ -165,7 +310,13 @@ function mapPoint(
  */
 export interface DecodedOtlpMetricsRequest {
   points: GatewayHistogramPoint[];
+  /**
+   * One entry per rejected point, except the points beyond
+   * `maxDataPointsPerRequest`: one entry (first) stands for all of them.
+   */
   rejected: RejectedTelemetryItem[];
+  /** Rejected data points, those beyond `maxDataPointsPerRequest` included. */
+  rejectedCount: number;
 }
 
 /**
@@ -186,7 +337,10 @@ export interface OtlpMetricsExportResponse {
  * @throws InputError when the body is not JSON or not shaped like a request
  * @internal
  */
-export function decodeOtlpMetricsJson(body: Buffer): DecodedOtlpMetricsRequest {
+export function decodeOtlpMetricsJson(
+  body: Buffer,
+  limits: OtlpMetricsLimits = DEFAULT_OTLP_METRICS_LIMITS,
+): DecodedOtlpMetricsRequest {
   let request: unknown;
   try {
     request = JSON.parse(body.toString('utf8'));
@@ -197,7 +351,7 @@ export function decodeOtlpMetricsJson(body: Buffer): DecodedOtlpMetricsRequest {
       }; expected an OTLP ExportMetricsServiceRequest`,
     );
   }
-  return flattenMetricsRequest(request);
+  return flattenMetricsRequest(request, limits);
 }
 
 /**
@@ -210,6 +364,7 @@ export function decodeOtlpMetricsJson(body: Buffer): DecodedOtlpMetricsRequest {
  */
 export function decodeOtlpMetricsProtobuf(
   body: Buffer,
+  limits: OtlpMetricsLimits = DEFAULT_OTLP_METRICS_LIMITS,
 ): DecodedOtlpMetricsRequest {
   const requestType = lookupOtlpProtoType('ExportMetricsServiceRequest');
   let object: Record<string, unknown>;
@@ -227,7 +382,7 @@ export function decodeOtlpMetricsProtobuf(
       }; expected an OTLP ExportMetricsServiceRequest`,
     );
   }
-  return flattenMetricsRequest(object);
+  return flattenMetricsRequest(object, limits);
 }
 
 /**
@@ -260,8 +415,14 @@ export function encodeOtlpMetricsResponse(
   return Buffer.from(responseType.encode(message).finish());
 }
 
-/** Maps a request (OTLP JSON, or protobuf after `toObject`) to points. */
-function flattenMetricsRequest(request: unknown): DecodedOtlpMetricsRequest {
+/**
+ * Maps a request (OTLP JSON, or protobuf after `toObject`) to points. Data
+ * points beyond `maxDataPointsPerRequest` are counted, not read.
+ */
+function flattenMetricsRequest(
+  request: unknown,
+  limits: OtlpMetricsLimits,
+): DecodedOtlpMetricsRequest {
   if (!isRecord(request)) {
     throw new InputError(
       "Invalid OTLP metrics request: expected an ExportMetricsServiceRequest object with 'resourceMetrics'",
@@ -270,6 +431,7 @@ function flattenMetricsRequest(request: unknown): DecodedOtlpMetricsRequest {
   const points: GatewayHistogramPoint[] = [];
   const rejected: RejectedTelemetryItem[] = [];
   let position = 0;
+  let overLimit = 0;
   arrayField(request, 'resourceMetrics', '', 'metrics').forEach(
     (resourceMetrics, r) => {
       const resourceAttributes = decodeAttributes(
@@ -306,9 +468,21 @@ function flattenMetricsRequest(request: unknown): DecodedOtlpMetricsRequest {
             metric.gauge,
             metric.summary,
           ].find(isRecord);
-          const dataPoints = Array.isArray(form?.dataPoints)
+          const allDataPoints: unknown[] = Array.isArray(form?.dataPoints)
             ? form!.dataPoints
             : [];
+          const readable = Math.max(
+            0,
+            Math.min(
+              allDataPoints.length,
+              limits.maxDataPointsPerRequest - position,
+            ),
+          );
+          overLimit += allDataPoints.length - readable;
+          const dataPoints =
+            readable < allDataPoints.length
+              ? allDataPoints.slice(0, readable)
+              : allDataPoints;
           for (const point of dataPoints) {
             try {
               if (!histogram) {
@@ -325,6 +499,7 @@ function flattenMetricsRequest(request: unknown): DecodedOtlpMetricsRequest {
                   histogram.aggregationTemporality,
                   point,
                   resourceAttributes,
+                  limits,
                 ),
               );
             } catch (error) {
@@ -340,5 +515,25 @@ function flattenMetricsRequest(request: unknown): DecodedOtlpMetricsRequest {
       });
     },
   );
-  return { points, rejected };
+  if (overLimit === 0) {
+    return { points, rejected, rejectedCount: rejected.length };
+  }
+  const first = limits.maxDataPointsPerRequest;
+  const last = first + overLimit - 1;
+  const overLimitRejection: RejectedTelemetryItem = {
+    index: first,
+    message: `${
+      overLimit === 1
+        ? `data point ${first}`
+        : `data points ${first} to ${last}`
+    }: the request has ${
+      last + 1
+    } data points of GenAI metrics, more than the limit of ${first} per request (${LIMITS_KEY}.maxDataPointsPerRequest)`,
+  };
+  return {
+    points,
+    // First, so the response's message always quotes it.
+    rejected: [overLimitRejection, ...rejected],
+    rejectedCount: rejected.length + overLimit,
+  };
 }

@@ -113,7 +113,7 @@ async function storedHistogramsOf(knex: Knex) {
     'subject',
     'hour_start',
     'metric',
-    'bounds',
+    'layout_hash',
     'bucket_index',
   ]);
   const series = await knex('ai_platform_histogram_series').orderBy(

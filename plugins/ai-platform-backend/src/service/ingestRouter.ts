@@ -27,7 +27,9 @@ import { EvalRunStore } from '../scorecards/types';
 import {
   decodeOtlpMetricsJson,
   decodeOtlpMetricsProtobuf,
+  DEFAULT_OTLP_METRICS_LIMITS,
   encodeOtlpMetricsResponse,
+  OtlpMetricsLimits,
 } from '../ingest/otlpMetricsRequest';
 import { DatabaseGatewayHistogramStore } from '../database/DatabaseGatewayHistogramStore';
 import {
@@ -84,6 +86,11 @@ export interface IngestRouterOptions {
   gatewayHistogramStore: DatabaseGatewayHistogramStore;
   /** Largest accepted body, after gzip decompression. */
   maxBodyBytes: number;
+  /**
+   * Caps of `POST /v1/metrics` (`aiPlatform.ingest.limits.maxHistogramBounds`,
+   * `maxDataPointsPerRequest`); defaults when absent.
+   */
+  metricsLimits?: OtlpMetricsLimits;
 }
 
 type BodyFormat = 'json' | 'protobuf';
@@ -103,8 +110,12 @@ function bodyFormatOf(req: express.Request): BodyFormat {
 }
 
 /** The message of an OTLP partial success quoting the first rejections. */
-function rejectionMessage(rejected: RejectedTelemetryItem[], what: string) {
-  return `${rejected.length} ${what} rejected: ${rejected
+function rejectionMessage(
+  rejected: RejectedTelemetryItem[],
+  what: string,
+  count = rejected.length,
+) {
+  return `${count} ${what} rejected: ${rejected
     .slice(0, MAX_QUOTED_REJECTIONS)
     .map(item => item.message)
     .join('; ')}${rejected.length > MAX_QUOTED_REJECTIONS ? '; ...' : ''}`;
@@ -274,10 +285,11 @@ export function createIngestRouter(
   router.post('/v1/metrics', requireService, readBody, async (req, res) => {
     const format = bodyFormatOf(req);
     const body = req.body as Buffer;
-    const { points, rejected } =
+    const metricsLimits = options.metricsLimits ?? DEFAULT_OTLP_METRICS_LIMITS;
+    const { points, rejected, rejectedCount } =
       format === 'protobuf'
-        ? decodeOtlpMetricsProtobuf(body)
-        : decodeOtlpMetricsJson(body);
+        ? decodeOtlpMetricsProtobuf(body, metricsLimits)
+        : decodeOtlpMetricsJson(body, metricsLimits);
     if (points.length > 0) {
       await answer503WhenUnavailable(res, async () => {
         const index = await entityResolver.getJoinKeyIndex();
@@ -295,11 +307,15 @@ export function createIngestRouter(
       });
     }
     const response =
-      rejected.length > 0
+      rejectedCount > 0
         ? {
             partialSuccess: {
-              rejectedDataPoints: rejected.length,
-              errorMessage: rejectionMessage(rejected, 'data point(s)'),
+              rejectedDataPoints: rejectedCount,
+              errorMessage: rejectionMessage(
+                rejected,
+                'data point(s)',
+                rejectedCount,
+              ),
             },
           }
         : {};
