@@ -179,7 +179,11 @@ function runIdOf(
   startedAtMs: number,
   score: number,
 ): string {
-  if (record.traceId && record.spanId) {
+  // Only well-formed ids: OTLP JSON ids that are not hex are kept as sent.
+  if (
+    /^[0-9a-f]{32}$/.test(record.traceId) &&
+    /^[0-9a-f]{16}$/.test(record.spanId)
+  ) {
     return `${record.traceId}-${record.spanId}:${name}`;
   }
   const responseId = stringAttribute(record.attributes, 'gen_ai.response.id');

@@ -1,4 +1,9 @@
 import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -213,16 +218,38 @@ async function startTcpProxy(target: { host: string; port: number }) {
 describe('error responses (issue 16, items 6, 7 and 9)', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-  async function startBackend(knex: Knex) {
+  async function startBackend(knex: Knex, logger?: LoggerService) {
     const { server } = await startTestBackend({
       features: [
         aiPlatformPlugin,
         mockServices.database.factory({ knex }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         catalogServiceMock.factory({ entities: ENTITIES }),
+        ...(logger
+          ? [
+              createServiceFactory({
+                service: coreServices.logger,
+                deps: {},
+                factory: () => logger,
+              }),
+            ]
+          : []),
       ],
     });
     return server;
+  }
+
+  /** A logger that keeps what is logged as errors. */
+  function capturingLogger() {
+    const errors: Array<{ message: string; error: unknown }> = [];
+    const logger: LoggerService = {
+      error: (message, meta) => errors.push({ message, error: meta }),
+      warn: () => {},
+      info: () => {},
+      debug: () => {},
+      child: () => logger,
+    };
+    return { logger, errors };
   }
 
   async function expectEveryRouteUnavailable(server: any) {
@@ -282,7 +309,8 @@ describe('error responses (issue 16, items 6, 7 and 9)', () => {
       async databaseId => {
         await withNodeEnv(mode, async () => {
           const knex = await databases.init(databaseId);
-          const server = await startBackend(knex);
+          const { logger, errors } = capturingLogger();
+          const server = await startBackend(knex, logger);
           await knex.schema.dropTable('ai_platform_scorecard_results');
           const response = await request(server)
             .get(`${API}/scorecards/by-entity/agent/default/checkout-agent`)
@@ -303,6 +331,19 @@ describe('error responses (issue 16, items 6, 7 and 9)', () => {
             response: { statusCode: 500 },
           });
           expect(response.text).not.toContain('ai_platform_scorecard_results');
+          // The details stay on the server, under the same correlation id.
+          const correlationId = /correlation id ([0-9a-f]{16})/.exec(
+            response.body.error.message,
+          )![1];
+          const logged = errors.find(entry =>
+            entry.message.includes(correlationId),
+          );
+          expect(logged?.message).toBe(
+            `GET /api/ai-platform/scorecards/by-entity/agent/default/checkout-agent failed; correlation id ${correlationId}`,
+          );
+          expect(String(logged?.error)).toContain(
+            'ai_platform_scorecard_results',
+          );
         });
       },
     );
