@@ -174,7 +174,9 @@ export interface Config {
        * Group refs whose members may read every entity's telemetry, cost
        * and scorecards, and unattributed telemetry
        * (`ai-platform.telemetry.read` ALLOW); everyone else reads only the
-       * entities they or their groups own. Defaults to
+       * entities they or their groups own. `POST /planning/preview` also
+       * shows a team's GPU quota, budget and committed spend only to members
+       * of that team or of these groups. Defaults to
        * `['group:default/ml-platform']`.
        */
       platformGroups?: string[];

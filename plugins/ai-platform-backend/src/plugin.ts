@@ -70,6 +70,7 @@ export const aiPlatformPlugin = createBackendPlugin({
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
       },
       async init({
         auth,
@@ -81,6 +82,7 @@ export const aiPlatformPlugin = createBackendPlugin({
         logger,
         permissions,
         scheduler,
+        userInfo,
       }) {
         const retentionDays = positiveNumberConfig(
           config,
@@ -246,7 +248,11 @@ export const aiPlatformPlugin = createBackendPlugin({
             logger,
             httpAuth,
             catalog,
+            userInfo,
             platform: readAiPlatformConfig(config),
+            platformGroups: config.getOptionalStringArray(
+              'aiPlatform.permissions.platformGroups',
+            ) ?? ['group:default/ml-platform'],
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

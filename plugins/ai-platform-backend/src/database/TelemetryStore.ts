@@ -137,6 +137,52 @@ export interface UnattributedUsage {
 }
 
 /**
+ * Orders of the unattributed list, worst first: `requests` (most requests,
+ * then highest cost) or `cost` (highest cost, then most requests). Ties are
+ * broken by join key kind and join key, in byte order on both databases.
+ *
+ * @internal
+ */
+export const UNATTRIBUTED_ORDERS = ['requests', 'cost'] as const;
+
+/**
+ * One of {@link UNATTRIBUTED_ORDERS}.
+ *
+ * @internal
+ */
+export type UnattributedOrder = (typeof UNATTRIBUTED_ORDERS)[number];
+
+/**
+ * Rows of one page of the unattributed list: `limit` defaults to
+ * {@link UNATTRIBUTED_DEFAULT_LIMIT} and is capped at
+ * {@link UNATTRIBUTED_MAX_LIMIT}.
+ *
+ * @internal
+ */
+export const UNATTRIBUTED_DEFAULT_LIMIT = 50;
+
+/**
+ * The most rows one page of the unattributed list holds.
+ *
+ * @internal
+ */
+export const UNATTRIBUTED_MAX_LIMIT = 500;
+
+/**
+ * One page of the unattributed list over a window.
+ *
+ * @internal
+ */
+export interface UnattributedPageRequest extends TimeWindow {
+  /** Rows to return; default 50, at most 500. */
+  limit?: number;
+  /** Rows to skip; default 0. */
+  offset?: number;
+  /** Default `requests`. */
+  orderBy?: UnattributedOrder;
+}
+
+/**
  * Metrics a time series can be read for: the rollup counters and the TTFT
  * p95 from the sketches.
  *
@@ -212,8 +258,16 @@ export interface TelemetryStore {
     steps: number;
   }): Promise<TimeseriesPoint[]>;
 
-  /** Unattributed usage per join key over a window, most requests first. */
-  listUnattributed(options: TimeWindow): Promise<UnattributedUsage[]>;
+  /**
+   * One page of unattributed usage per join key over a window, worst first
+   * (see {@link UnattributedPageRequest}).
+   */
+  listUnattributed(
+    options: UnattributedPageRequest,
+  ): Promise<UnattributedUsage[]>;
+
+  /** How many join keys have unattributed usage over a window. */
+  countUnattributed(options: TimeWindow): Promise<number>;
 
   /**
    * Deletes raw events that occurred before `before`. Rollups and sketches

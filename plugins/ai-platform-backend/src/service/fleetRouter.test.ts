@@ -1,23 +1,22 @@
 import {
   mockCredentials,
+  mockErrorHandler,
   mockServices,
-  startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import express from 'express';
 import request from 'supertest';
 import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { DatabaseTelemetryStore } from '../database/DatabaseTelemetryStore';
 import { TelemetryEvent } from '../database/TelemetryStore';
-import { aiPlatformPlugin } from '../plugin';
-import { isoWeekStart } from './fleetRouter';
+import { createFleetRouter, isoWeekStart } from './fleetRouter';
 
 jest.setTimeout(60_000);
 
 const USER = mockCredentials.user.header();
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function entity(
   kind: string,
@@ -36,70 +35,103 @@ function entity(
   };
 }
 
-// Times relative to the start of the current UTC month, so month-to-date
-// windows hold regardless of when the test runs.
-const NOW = new Date();
-const MONTH_START = new Date(
-  Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), 1),
-);
-const at = (ms: number) => new Date(MONTH_START.getTime() + ms);
-const TEMPLATE_RUN = at(1000);
-const FIRST_CALL = at(1000 + 90 * 60 * 1000 + 500);
+const MINUTE_MS = 60 * 1000;
 
-const ENTITIES: Entity[] = [
-  entity(
-    'ModelEndpoint',
-    'llama-chat',
-    'group:default/ml-platform',
-    {
-      serving: {
-        mode: 'self-hosted',
-        cluster: 'gpu-eu-west-1',
-        gpuProfile: 'h100-80gb',
-        replicas: { min: 1, max: 4 },
-      },
-      gateway: { model: 'llama-chat' },
-    },
-    {
-      'backstage.io/source-template': 'template:default/self-hosted-endpoint',
-      'aiplatform.io/gitops-created-time': TEMPLATE_RUN.toISOString(),
-      'aiplatform.io/gitops-commit-time': at(5 * DAY_MS).toISOString(),
-    },
-  ),
-  entity(
-    'ModelEndpoint',
-    'qwen-tp2',
-    'group:default/ml-platform',
-    {
-      serving: {
-        mode: 'self-hosted',
-        cluster: 'gpu-eu-west-1',
-        gpuProfile: 'h100-tp2',
-        replicas: { min: 0, max: 3 },
-      },
-    },
-    {
-      'backstage.io/source-template': 'template:default/self-hosted-endpoint',
-      'aiplatform.io/gitops-commit-time': at(2 * DAY_MS).toISOString(),
-    },
-  ),
-  entity('ModelEndpoint', 'no-cluster', 'group:default/support', {
-    serving: { mode: 'self-hosted', gpuProfile: 'l4-24gb' },
-  }),
-  entity('ModelEndpoint', 'gpt-4o', 'group:default/support', {
-    serving: { mode: 'managed', provider: 'openai' },
-  }),
-  entity('Agent', 'checkout-agent', 'group:default/support'),
-  entity('Agent', 'secret-agent', 'group:default/security'),
-  // Created by a template but registered by hand: no GitOps time.
-  entity(
-    'Component',
-    'hand-registered',
-    'group:default/support',
-    {},
-    { 'backstage.io/source-template': 'template:default/agent-service' },
-  ),
+// The router's clock is set, never read from the system: half an hour into a
+// month (every event of the month must fit in those 30 minutes; the test
+// failed in the first hours of each month while it used the real time) and
+// mid-month. Events lie between the start of the clock's month and the clock.
+const CLOCKS = [
+  ['half an hour into a month', new Date('2026-12-01T00:30:00.000Z')],
+  ['mid-month', new Date('2026-11-15T12:00:00.000Z')],
+] as const;
+
+function scenario(now: Date) {
+  const monthStart = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1),
+  );
+  const at = (ms: number) => new Date(monthStart.getTime() + ms);
+  const templateRun = at(1000);
+  return {
+    now,
+    at,
+    templateRun,
+    firstCall: at(1000 + 10 * MINUTE_MS + 500),
+    qwenCommit: at(2 * MINUTE_MS),
+    entities: entitiesOf(templateRun, at(5 * MINUTE_MS), at(2 * MINUTE_MS)),
+  };
+}
+
+const ENTITY_REFS = [
+  'modelendpoint:default/llama-chat',
+  'modelendpoint:default/qwen-tp2',
+  'modelendpoint:default/no-cluster',
+  'modelendpoint:default/gpt-4o',
+  'agent:default/checkout-agent',
+  'agent:default/secret-agent',
+  'component:default/hand-registered',
 ];
+
+function entitiesOf(
+  templateRun: Date,
+  llamaCommit: Date,
+  qwenCommit: Date,
+): Entity[] {
+  return [
+    entity(
+      'ModelEndpoint',
+      'llama-chat',
+      'group:default/ml-platform',
+      {
+        serving: {
+          mode: 'self-hosted',
+          cluster: 'gpu-eu-west-1',
+          gpuProfile: 'h100-80gb',
+          replicas: { min: 1, max: 4 },
+        },
+        gateway: { model: 'llama-chat' },
+      },
+      {
+        'backstage.io/source-template': 'template:default/self-hosted-endpoint',
+        'aiplatform.io/gitops-created-time': templateRun.toISOString(),
+        'aiplatform.io/gitops-commit-time': llamaCommit.toISOString(),
+      },
+    ),
+    entity(
+      'ModelEndpoint',
+      'qwen-tp2',
+      'group:default/ml-platform',
+      {
+        serving: {
+          mode: 'self-hosted',
+          cluster: 'gpu-eu-west-1',
+          gpuProfile: 'h100-tp2',
+          replicas: { min: 0, max: 3 },
+        },
+      },
+      {
+        'backstage.io/source-template': 'template:default/self-hosted-endpoint',
+        'aiplatform.io/gitops-commit-time': qwenCommit.toISOString(),
+      },
+    ),
+    entity('ModelEndpoint', 'no-cluster', 'group:default/support', {
+      serving: { mode: 'self-hosted', gpuProfile: 'l4-24gb' },
+    }),
+    entity('ModelEndpoint', 'gpt-4o', 'group:default/support', {
+      serving: { mode: 'managed', provider: 'openai' },
+    }),
+    entity('Agent', 'checkout-agent', 'group:default/support'),
+    entity('Agent', 'secret-agent', 'group:default/security'),
+    // Created by a template but registered by hand: no GitOps time.
+    entity(
+      'Component',
+      'hand-registered',
+      'group:default/support',
+      {},
+      { 'backstage.io/source-template': 'template:default/agent-service' },
+    ),
+  ];
+}
 
 function call(
   id: string,
@@ -162,13 +194,20 @@ const CONFIG = {
 };
 
 describe('GET /fleet/summary', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const cases = databases
+    .eachSupportedId()
+    .flatMap(([databaseId]) =>
+      CLOCKS.map(([when, now]) => [databaseId, when, now] as const),
+    );
 
   async function startBackend(options: {
+    databaseId: (typeof cases)[number][0];
+    now: Date;
     deniedRefs?: string[];
     unattributed?: AuthorizeResult;
   }) {
-    const knex = await databases.init('SQLITE_3');
+    const knex = await databases.init(options.databaseId);
     const permissions = mockServices.permissions.mock({
       authorize: jest.fn(async requests =>
         requests.map((req: { resourceRef?: string }) => ({
@@ -183,304 +222,320 @@ describe('GET /fleet/summary', () => {
         })),
       ) as any,
     });
-    const { server } = await startTestBackend({
-      features: [
-        aiPlatformPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({ data: CONFIG }),
-        permissions.factory,
-        catalogServiceMock.factory({ entities: ENTITIES }),
-      ],
-    });
     const store = await DatabaseTelemetryStore.create({
       database: { getClient: async () => knex },
     });
+    const router = createFleetRouter({
+      httpAuth: mockServices.httpAuth(),
+      permissions,
+      catalog: catalogServiceMock({
+        entities: scenario(options.now).entities,
+      }),
+      config: mockServices.rootConfig({ data: CONFIG }),
+      telemetryStore: store,
+      resultStore: new DatabaseScorecardStore(knex),
+      now: () => options.now,
+    });
+    const server = express()
+      .use('/api/ai-platform', router)
+      .use(mockErrorHandler());
     return { server, store, knex, permissions };
   }
 
   it('answers 401 without user credentials', async () => {
-    const { server } = await startBackend({});
+    const { server } = await startBackend({
+      databaseId: 'SQLITE_3',
+      now: CLOCKS[0][1],
+    });
     const response = await request(server)
       .get('/api/ai-platform/fleet/summary')
       .set('Authorization', mockCredentials.none.header());
     expect(response.status).toBe(401);
   });
 
-  it('summarizes spend, golden paths, time to first inference, GPUs and unattributed telemetry', async () => {
-    const { server, store, knex, permissions } = await startBackend({
-      deniedRefs: ['agent:default/secret-agent'],
-    });
-    await store.insertEvents([
-      call('first', FIRST_CALL),
-      call('second', at(3 * 60 * 60 * 1000), {
-        agentJoinKey: 'checkout',
-        agentEntityRef: 'agent:default/checkout-agent',
-        costUsd: 2,
-      }),
-      call('secret', at(60 * 60 * 1000), {
-        entityRef: 'modelendpoint:default/gpt-4o',
-        joinKey: 'gpt-4o',
-        agentJoinKey: 'secret',
-        agentEntityRef: 'agent:default/secret-agent',
-        costUsd: 4,
-      }),
-      call('stray', new Date(Date.now() - 60 * 60 * 1000), {
-        entityRef: null,
-        joinKey: 'gpt-4o-mini',
-        costUsd: 0.25,
-      }),
-      call('stray-agent', new Date(Date.now() - 60 * 60 * 1000), {
-        entityRef: null,
-        joinKey: 'gpt-4o-mini',
-        agentJoinKey: 'agt_01',
-        agentEntityRef: null,
-        costUsd: 0.25,
-      }),
-    ]);
-    // A stored scorecard evaluation supplies grade, TTFT and eval columns.
-    await new DatabaseScorecardStore(knex).insertEvaluation({
-      evaluationId: '7b0c2a54-4a0b-4c55-9f55-0d2b1f1f1a01',
-      entityRef: 'modelendpoint:default/llama-chat',
-      evaluatedAt: new Date(),
-      level: 'silver',
-      checks: [
-        {
-          checkId: 'ttft-p95',
-          category: 'slo',
-          status: 'pass',
-          value: 210,
-          threshold: 400,
-          window: '24h',
-          message: 'ok',
-          source: 'telemetry-store',
-        },
-        {
-          checkId: 'eval:safety',
-          category: 'eval',
-          status: 'fail',
-          value: 0.6,
-          threshold: 0.7,
-          window: 'latest-run',
-          message: 'low',
-          source: 'telemetry-store',
-        },
-        {
-          checkId: 'eval:helpfulness',
-          category: 'eval',
-          status: 'pass',
-          value: 0.9,
-          threshold: 0.7,
-          window: 'latest-run',
-          message: 'ok',
-          source: 'telemetry-store',
-        },
-      ],
-    });
+  it.each(cases)(
+    'summarizes spend, golden paths, time to first inference, GPUs and unattributed telemetry, %s, %s',
+    async (databaseId, _when, now) => {
+      const { at, templateRun, firstCall, qwenCommit } = scenario(now);
+      const { server, store, knex, permissions } = await startBackend({
+        databaseId,
+        now,
+        deniedRefs: ['agent:default/secret-agent'],
+      });
+      await store.insertEvents([
+        call('first', firstCall),
+        call('second', at(20 * MINUTE_MS), {
+          agentJoinKey: 'checkout',
+          agentEntityRef: 'agent:default/checkout-agent',
+          costUsd: 2,
+        }),
+        call('secret', at(15 * MINUTE_MS), {
+          entityRef: 'modelendpoint:default/gpt-4o',
+          joinKey: 'gpt-4o',
+          agentJoinKey: 'secret',
+          agentEntityRef: 'agent:default/secret-agent',
+          costUsd: 4,
+        }),
+        call('stray', new Date(now.getTime() - 60 * MINUTE_MS), {
+          entityRef: null,
+          joinKey: 'gpt-4o-mini',
+          costUsd: 0.25,
+        }),
+        call('stray-agent', new Date(now.getTime() - 60 * MINUTE_MS), {
+          entityRef: null,
+          joinKey: 'gpt-4o-mini',
+          agentJoinKey: 'agt_01',
+          agentEntityRef: null,
+          costUsd: 0.25,
+        }),
+      ]);
+      // A stored scorecard evaluation supplies grade, TTFT and eval columns.
+      await new DatabaseScorecardStore(knex).insertEvaluation({
+        evaluationId: '7b0c2a54-4a0b-4c55-9f55-0d2b1f1f1a01',
+        entityRef: 'modelendpoint:default/llama-chat',
+        evaluatedAt: now,
+        level: 'silver',
+        checks: [
+          {
+            checkId: 'ttft-p95',
+            category: 'slo',
+            status: 'pass',
+            value: 210,
+            threshold: 400,
+            window: '24h',
+            message: 'ok',
+            source: 'telemetry-store',
+          },
+          {
+            checkId: 'eval:safety',
+            category: 'eval',
+            status: 'fail',
+            value: 0.6,
+            threshold: 0.7,
+            window: 'latest-run',
+            message: 'low',
+            source: 'telemetry-store',
+          },
+          {
+            checkId: 'eval:helpfulness',
+            category: 'eval',
+            status: 'pass',
+            value: 0.9,
+            threshold: 0.7,
+            window: 'latest-run',
+            message: 'ok',
+            source: 'telemetry-store',
+          },
+        ],
+      });
 
-    const response = await request(server)
-      .get('/api/ai-platform/fleet/summary')
-      .set('Authorization', USER);
-    expect(response.status).toBe(200);
-    const body = response.body;
+      const response = await request(server)
+        .get('/api/ai-platform/fleet/summary')
+        .set('Authorization', USER);
+      expect(response.status).toBe(200);
+      const body = response.body;
+      expect(body.generatedAt).toBe(now.toISOString());
 
-    // One batch authorization for every entity on the page.
-    expect(permissions.authorize).toHaveBeenCalledTimes(1);
-    expect(body.telemetryAccess).toEqual({
-      readableEntityCount: 6,
-      deniedEntityCount: 1,
-    });
+      // One batch authorization for every entity on the page.
+      expect(permissions.authorize).toHaveBeenCalledTimes(1);
+      expect(body.telemetryAccess).toEqual({
+        readableEntityCount: 6,
+        deniedEntityCount: 1,
+      });
 
-    const byRef = Object.fromEntries(
-      body.fleet.map((row: { entityRef: string }) => [row.entityRef, row]),
-    );
-    expect(Object.keys(byRef)).toHaveLength(6);
-    expect(byRef['modelendpoint:default/llama-chat']).toMatchObject({
-      kind: 'ModelEndpoint',
-      owner: 'group:default/ml-platform',
-      telemetryReadable: true,
-      level: 'silver',
-      spendMtdUsd: 3.5,
-      requestsMtd: 2,
-      ttftP95Ms: 210,
-      ttftStatus: 'pass',
-      evalScore: 0.6,
-      evalSuite: 'safety',
-      evalStatus: 'fail',
-    });
-    expect(byRef['agent:default/checkout-agent']).toMatchObject({
-      spendMtdUsd: 2,
-      level: null,
-    });
-    // Listed (the catalog lets the user see it) but without telemetry numbers.
-    expect(byRef['agent:default/secret-agent']).toMatchObject({
-      telemetryReadable: false,
-      spendMtdUsd: null,
-      requestsMtd: null,
-    });
-
-    // Spend per owning group; the denied agent's $4 is not in security's row.
-    expect(body.spendByTeam).toEqual([
-      {
-        owner: 'group:default/support',
-        modelEndpointSpendMtdUsd: 4,
-        agentSpendMtdUsd: 2,
-        modelEndpointCount: 2,
-        agentCount: 1,
-      },
-      {
+      const byRef = Object.fromEntries(
+        body.fleet.map((row: { entityRef: string }) => [row.entityRef, row]),
+      );
+      expect(Object.keys(byRef)).toHaveLength(6);
+      expect(byRef['modelendpoint:default/llama-chat']).toMatchObject({
+        kind: 'ModelEndpoint',
         owner: 'group:default/ml-platform',
-        modelEndpointSpendMtdUsd: 3.5,
-        agentSpendMtdUsd: 0,
-        modelEndpointCount: 2,
-        agentCount: 0,
-      },
-    ]);
+        telemetryReadable: true,
+        level: 'silver',
+        spendMtdUsd: 3.5,
+        requestsMtd: 2,
+        ttftP95Ms: 210,
+        ttftStatus: 'pass',
+        evalScore: 0.6,
+        evalSuite: 'safety',
+        evalStatus: 'fail',
+      });
+      expect(byRef['agent:default/checkout-agent']).toMatchObject({
+        spendMtdUsd: 2,
+        level: null,
+      });
+      // Listed (the catalog lets the user see it) but without telemetry numbers.
+      expect(byRef['agent:default/secret-agent']).toMatchObject({
+        telemetryReadable: false,
+        spendMtdUsd: null,
+        requestsMtd: null,
+      });
 
-    // Golden paths: per template, per week of the GitOps commit.
-    expect(body.goldenPaths.templates).toEqual([
-      {
-        templateRef: 'template:default/self-hosted-endpoint',
-        entityCount: 2,
-        undatedEntityCount: 0,
-      },
-      {
-        templateRef: 'template:default/agent-service',
-        entityCount: 1,
-        undatedEntityCount: 1,
-      },
-    ]);
-    const weeks = [isoWeekStart(TEMPLATE_RUN), isoWeekStart(at(2 * DAY_MS))];
-    expect(body.goldenPaths.adoptionByWeek).toEqual(
-      weeks[0] === weeks[1]
-        ? [
-            {
-              weekStart: weeks[0],
+      // Spend per owning group; the denied agent's $4 is not in security's row.
+      expect(body.spendByTeam).toEqual([
+        {
+          owner: 'group:default/support',
+          modelEndpointSpendMtdUsd: 4,
+          agentSpendMtdUsd: 2,
+          modelEndpointCount: 2,
+          agentCount: 1,
+        },
+        {
+          owner: 'group:default/ml-platform',
+          modelEndpointSpendMtdUsd: 3.5,
+          agentSpendMtdUsd: 0,
+          modelEndpointCount: 2,
+          agentCount: 0,
+        },
+      ]);
+
+      // Golden paths: per template, per week of the GitOps commit.
+      expect(body.goldenPaths.templates).toEqual([
+        {
+          templateRef: 'template:default/self-hosted-endpoint',
+          entityCount: 2,
+          undatedEntityCount: 0,
+        },
+        {
+          templateRef: 'template:default/agent-service',
+          entityCount: 1,
+          undatedEntityCount: 1,
+        },
+      ]);
+      const weeks = [isoWeekStart(templateRun), isoWeekStart(qwenCommit)];
+      expect(body.goldenPaths.adoptionByWeek).toEqual(
+        weeks[0] === weeks[1]
+          ? [
+              {
+                weekStart: weeks[0],
+                templateRef: 'template:default/self-hosted-endpoint',
+                entityCount: 2,
+              },
+            ]
+          : weeks.map(weekStart => ({
+              weekStart,
               templateRef: 'template:default/self-hosted-endpoint',
-              entityCount: 2,
-            },
-          ]
-        : weeks.map(weekStart => ({
-            weekStart,
-            templateRef: 'template:default/self-hosted-endpoint',
-            entityCount: 1,
-          })),
-    );
-    const goldenByRef = Object.fromEntries(
-      body.goldenPaths.entities.map((row: { entityRef: string }) => [
-        row.entityRef,
-        row,
-      ]),
-    );
-    expect(goldenByRef['modelendpoint:default/llama-chat']).toEqual({
-      entityRef: 'modelendpoint:default/llama-chat',
-      kind: 'ModelEndpoint',
-      title: 'llama-chat',
-      owner: 'group:default/ml-platform',
-      templateRef: 'template:default/self-hosted-endpoint',
-      createdAt: TEMPLATE_RUN.toISOString(),
-      createdAtSource: 'gitops-created-time',
-      telemetryReadable: true,
-      firstTelemetryAt: FIRST_CALL.toISOString(),
-      firstTelemetryPrecision: 'event',
-      timeToFirstInferenceMs: 90 * 60 * 1000 + 500,
-    });
-    expect(goldenByRef['modelendpoint:default/qwen-tp2']).toMatchObject({
-      createdAt: at(2 * DAY_MS).toISOString(),
-      createdAtSource: 'gitops-commit-time',
-      firstTelemetryAt: null,
-      timeToFirstInferenceMs: null,
-    });
-    expect(goldenByRef['component:default/hand-registered']).toMatchObject({
-      createdAt: null,
-      createdAtSource: null,
-    });
-    expect(body.goldenPaths.timeToFirstInference).toEqual({
-      medianMs: 90 * 60 * 1000 + 500,
-      withTrafficCount: 1,
-      withoutTrafficCount: 1,
-      undatedCount: 1,
-    });
+              entityCount: 1,
+            })),
+      );
+      const goldenByRef = Object.fromEntries(
+        body.goldenPaths.entities.map((row: { entityRef: string }) => [
+          row.entityRef,
+          row,
+        ]),
+      );
+      expect(goldenByRef['modelendpoint:default/llama-chat']).toEqual({
+        entityRef: 'modelendpoint:default/llama-chat',
+        kind: 'ModelEndpoint',
+        title: 'llama-chat',
+        owner: 'group:default/ml-platform',
+        templateRef: 'template:default/self-hosted-endpoint',
+        createdAt: templateRun.toISOString(),
+        createdAtSource: 'gitops-created-time',
+        telemetryReadable: true,
+        firstTelemetryAt: firstCall.toISOString(),
+        firstTelemetryPrecision: 'event',
+        timeToFirstInferenceMs: 10 * MINUTE_MS + 500,
+      });
+      expect(goldenByRef['modelendpoint:default/qwen-tp2']).toMatchObject({
+        createdAt: qwenCommit.toISOString(),
+        createdAtSource: 'gitops-commit-time',
+        firstTelemetryAt: null,
+        timeToFirstInferenceMs: null,
+      });
+      expect(goldenByRef['component:default/hand-registered']).toMatchObject({
+        createdAt: null,
+        createdAtSource: null,
+      });
+      expect(body.goldenPaths.timeToFirstInference).toEqual({
+        medianMs: 10 * MINUTE_MS + 500,
+        withTrafficCount: 1,
+        withoutTrafficCount: 1,
+        undatedCount: 1,
+      });
 
-    // GPUs: replicas x gpusPerReplica of the profile, against team quotas.
-    expect(body.gpuAllocation.byClusterAndProfile).toEqual([
-      {
-        cluster: 'gpu-eu-west-1',
-        gpuProfile: 'h100-80gb',
-        endpointCount: 1,
-        gpusAtMinReplicas: 1,
-        gpusAtMaxReplicas: 4,
-      },
-      {
-        cluster: 'gpu-eu-west-1',
-        gpuProfile: 'h100-tp2',
-        endpointCount: 1,
-        gpusAtMinReplicas: 0,
-        gpusAtMaxReplicas: 6,
-      },
-    ]);
-    expect(body.gpuAllocation.byTeamAndProfile).toEqual([
-      {
-        team: 'group:default/ml-platform',
-        gpuProfile: 'h100-80gb',
-        gpusAtMaxReplicas: 4,
-        quotaGpus: 8,
-      },
-      {
-        team: 'group:default/ml-platform',
-        gpuProfile: 'h100-tp2',
-        gpusAtMaxReplicas: 6,
-        quotaGpus: null,
-      },
-      {
-        team: 'group:default/ml-platform',
-        gpuProfile: 'l4-24gb',
-        gpusAtMaxReplicas: 0,
-        quotaGpus: 4,
-      },
-    ]);
-    expect(body.gpuAllocation.incompleteEndpoints).toEqual([
-      {
-        entityRef: 'modelendpoint:default/no-cluster',
-        missing: ['spec.serving.cluster', 'spec.serving.replicas.max'],
-      },
-    ]);
+      // GPUs: replicas x gpusPerReplica of the profile, against team quotas.
+      expect(body.gpuAllocation.byClusterAndProfile).toEqual([
+        {
+          cluster: 'gpu-eu-west-1',
+          gpuProfile: 'h100-80gb',
+          endpointCount: 1,
+          gpusAtMinReplicas: 1,
+          gpusAtMaxReplicas: 4,
+        },
+        {
+          cluster: 'gpu-eu-west-1',
+          gpuProfile: 'h100-tp2',
+          endpointCount: 1,
+          gpusAtMinReplicas: 0,
+          gpusAtMaxReplicas: 6,
+        },
+      ]);
+      expect(body.gpuAllocation.byTeamAndProfile).toEqual([
+        {
+          team: 'group:default/ml-platform',
+          gpuProfile: 'h100-80gb',
+          gpusAtMaxReplicas: 4,
+          quotaGpus: 8,
+        },
+        {
+          team: 'group:default/ml-platform',
+          gpuProfile: 'h100-tp2',
+          gpusAtMaxReplicas: 6,
+          quotaGpus: null,
+        },
+        {
+          team: 'group:default/ml-platform',
+          gpuProfile: 'l4-24gb',
+          gpusAtMaxReplicas: 0,
+          quotaGpus: 4,
+        },
+      ]);
+      expect(body.gpuAllocation.incompleteEndpoints).toEqual([
+        {
+          entityRef: 'modelendpoint:default/no-cluster',
+          missing: ['spec.serving.cluster', 'spec.serving.replicas.max'],
+        },
+      ]);
 
-    // Unattributed telemetry with the spec field that would claim it.
-    expect(body.unattributed.allowed).toBe(true);
-    expect(
-      body.unattributed.items.map((item: Record<string, unknown>) => [
-        item.joinKey,
-        item.joinKeyKind,
-        item.requests,
-        item.fixHint,
-      ]),
-    ).toEqual([
-      [
-        'gpt-4o-mini',
-        'model',
-        2,
-        'Set spec.gateway.model: gpt-4o-mini on the ModelEndpoint entity that serves this alias',
-      ],
-      [
-        'agt_01',
-        'agent',
-        1,
-        'Set spec.gateway.agentId: agt_01 on the Agent entity that makes these calls',
-      ],
-    ]);
-    expect(body.unattributed.items[0].lastSeenHourStart).toEqual(
-      expect.any(String),
-    );
-  });
+      // Unattributed telemetry with the spec field that would claim it.
+      expect(body.unattributed.allowed).toBe(true);
+      expect(
+        body.unattributed.items.map((item: Record<string, unknown>) => [
+          item.joinKey,
+          item.joinKeyKind,
+          item.requests,
+          item.fixHint,
+        ]),
+      ).toEqual([
+        [
+          'gpt-4o-mini',
+          'model',
+          2,
+          'Set spec.gateway.model: gpt-4o-mini on the ModelEndpoint entity that serves this alias',
+        ],
+        [
+          'agt_01',
+          'agent',
+          1,
+          'Set spec.gateway.agentId: agt_01 on the Agent entity that makes these calls',
+        ],
+      ]);
+      expect(body.unattributed.items[0].lastSeenHourStart).toEqual(
+        expect.any(String),
+      );
+    },
+  );
 
   it('leaves out every telemetry number when the user may read none', async () => {
+    const now = CLOCKS[1][1];
     const { server, store } = await startBackend({
-      deniedRefs: ENTITIES.map(e =>
-        `${e.kind}:default/${e.metadata.name}`.toLocaleLowerCase('en-US'),
-      ),
+      databaseId: 'SQLITE_3',
+      now,
+      deniedRefs: ENTITY_REFS,
       unattributed: AuthorizeResult.DENY,
     });
-    await store.insertEvents([call('first', FIRST_CALL)]);
+    await store.insertEvents([call('first', scenario(now).firstCall)]);
 
     const response = await request(server)
       .get('/api/ai-platform/fleet/summary')

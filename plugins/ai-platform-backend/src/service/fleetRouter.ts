@@ -32,6 +32,7 @@ import {
   ScorecardCheckResult,
   ScorecardResultStore,
 } from '../scorecards/types';
+import { parseUnattributedPageQuery } from './unattributedPage';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -359,6 +360,11 @@ export interface FleetRouterOptions {
   config: RootConfigService;
   telemetryStore: TelemetryStore & TelemetryFleetQueries;
   resultStore: ScorecardResultStore;
+  /**
+   * The clock: every "now" of the summary (the month to date, the
+   * unattributed window, `generatedAt`) is read from it. Defaults to the
+   * system time; tests set it.
+   */
   now?: () => Date;
 }
 
@@ -413,7 +419,17 @@ export function createFleetRouter(options: FleetRouterOptions): express.Router {
 
   router.get('/fleet/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const unattributedPage = parseUnattributedPageQuery(
+      req.query,
+      'unattributed',
+    );
     const generatedAt = now();
+    const unattributedWindow = {
+      from: new Date(
+        generatedAt.getTime() - FLEET_UNATTRIBUTED_WINDOW_DAYS * DAY_MS,
+      ),
+      to: generatedAt,
+    };
     const monthStart = new Date(
       Date.UTC(generatedAt.getUTCFullYear(), generatedAt.getUTCMonth(), 1),
     );
@@ -466,12 +482,13 @@ export function createFleetRouter(options: FleetRouterOptions): express.Router {
       telemetryStore.getFirstTelemetryBySubject(readableSubjects),
       resultStore.getLatestEvaluations(readableRefList),
       unattributedAllowed
-        ? telemetryStore.listUnattributed({
-            from: new Date(
-              generatedAt.getTime() - FLEET_UNATTRIBUTED_WINDOW_DAYS * DAY_MS,
-            ),
-            to: generatedAt,
-          })
+        ? Promise.all([
+            telemetryStore.listUnattributed({
+              ...unattributedWindow,
+              ...unattributedPage,
+            }),
+            telemetryStore.countUnattributed(unattributedWindow),
+          ])
         : Promise.resolve(null),
     ]);
 
@@ -658,12 +675,15 @@ export function createFleetRouter(options: FleetRouterOptions): express.Router {
       unattributed: {
         allowed: unattributedAllowed,
         window: {
-          from: new Date(
-            generatedAt.getTime() - FLEET_UNATTRIBUTED_WINDOW_DAYS * DAY_MS,
-          ).toISOString(),
-          to: generatedAt.toISOString(),
+          from: unattributedWindow.from.toISOString(),
+          to: unattributedWindow.to.toISOString(),
         },
-        items: (unattributed ?? []).map(item => ({
+        // One page, worst first; `/usage/unattributed` pages through the rest.
+        total: unattributed?.[1] ?? 0,
+        limit: unattributedPage.limit,
+        offset: unattributedPage.offset,
+        order: unattributedPage.orderBy,
+        items: (unattributed?.[0] ?? []).map(item => ({
           ...item,
           fixHint:
             item.joinKeyKind === 'agent'

@@ -3,6 +3,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
@@ -116,9 +120,22 @@ const llama8bOnL4 = {
 };
 
 async function startBackend() {
+  // The signed-in test user belongs to ml-platform, the owner of the quota and budget
+  // checks below (hostile.planning.test.ts covers users outside it).
+  const userInfo = mockServices.userInfo({
+    ownershipEntityRefs: [
+      mockCredentials.user().principal.userEntityRef,
+      'group:default/ml-platform',
+    ],
+  });
   const { server } = await startTestBackend({
     features: [
       aiPlatformPlugin,
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () => userInfo,
+      }),
       mockServices.rootConfig.factory({ data: { aiPlatform } }),
       catalogServiceMock.factory({ entities: [existingEndpoint] }),
     ],

@@ -2,6 +2,7 @@ import {
   collectTeamAllocations,
   DATA_CLASSIFICATIONS,
   ENDPOINT_PLAN_RUNTIMES,
+  ENDPOINT_REQUEST_LIMITS,
   MODEL_ENDPOINT_KIND,
   normalizeGroupRef,
   planEndpoint,
@@ -18,8 +19,10 @@ import {
 } from '@ai-platform/plugin-ai-platform-common';
 import {
   BackstageCredentials,
+  BackstageUserPrincipal,
   HttpAuthService,
   LoggerService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -85,21 +88,35 @@ export type PlanningPreview = {
   cost?: EndpointCostEstimate;
   quota?: EndpointPlan['quota'];
   budget?: EndpointPlan['budget'];
+  /**
+   * Set when an owner was given but the user is neither a member of it nor of a platform
+   * group: why the team's quota, budget and committed spend are left out.
+   */
+  teamFiguresWithheld?: string;
   decisions: PlanDecision[];
   /** Checks the preview does not make; `ai-platform:endpoint:plan` makes them when the template runs. */
   deferredChecks: Array<{ rule: string; message: string }>;
 };
 
-const wholeNumber = (min: number) =>
+const L = ENDPOINT_REQUEST_LIMITS;
+
+/** A whole number within a limit of {@link ENDPOINT_REQUEST_LIMITS}. */
+const wholeNumber = (limit: { min: number; max: number }) =>
   z
-    .number({ error: `expected a whole number ≥ ${min}` })
-    .int({ error: `expected a whole number ≥ ${min}` })
-    .min(min, { error: `expected a whole number ≥ ${min}` });
+    .number({ error: `expected a whole number ≥ ${limit.min}` })
+    .int({ error: `expected a whole number ≥ ${limit.min}` })
+    .min(limit.min, { error: `expected a whole number ≥ ${limit.min}` })
+    .max(limit.max, {
+      error: `expected a whole number ≤ ${limit.max} (the maximum)`,
+    });
 const nonEmpty = (what: string) =>
   z
     .string({ error: `expected ${what}` })
     .trim()
-    .min(1, { error: `expected ${what}` });
+    .min(1, { error: `expected ${what}` })
+    .max(L.textMaxLength, {
+      error: `expected ${what} of at most ${L.textMaxLength} characters`,
+    });
 
 const previewRequestSchema = z
   .object({
@@ -109,10 +126,15 @@ const previewRequestSchema = z
     dataClassification: z.enum(DATA_CLASSIFICATIONS, {
       error: `expected one of ${DATA_CLASSIFICATIONS.join(', ')}`,
     }),
-    contextTokens: wholeNumber(1).optional(),
-    maxConcurrentSequences: wholeNumber(1).optional(),
-    tensorParallelSize: wholeNumber(1).optional(),
-    replicas: z.object({ min: wholeNumber(0), max: wholeNumber(1) }).optional(),
+    contextTokens: wholeNumber(L.contextTokens).optional(),
+    maxConcurrentSequences: wholeNumber(L.maxConcurrentSequences).optional(),
+    tensorParallelSize: wholeNumber(L.tensorParallelSize).optional(),
+    replicas: z
+      .object({
+        min: wholeNumber(L.replicasMin),
+        max: wholeNumber(L.replicasMax),
+      })
+      .optional(),
     runtime: z
       .enum(ENDPOINT_PLAN_RUNTIMES, {
         error: `expected one of ${ENDPOINT_PLAN_RUNTIMES.join(', ')}`,
@@ -121,7 +143,12 @@ const previewRequestSchema = z
     owner: nonEmpty(
       'a group reference, e.g. group:default/ml-platform',
     ).optional(),
-    name: z.string().optional(),
+    name: z
+      .string({ error: 'expected a text' })
+      .max(L.textMaxLength, {
+        error: `expected at most ${L.textMaxLength} characters`,
+      })
+      .optional(),
   })
   .strict();
 
@@ -206,12 +233,17 @@ export function planningOptionsOf(platform: AiPlatformConfig): PlanningOptions {
  * leaves out (the endpoint name, the owner's quota and budget) are reported as deferred, and
  * so are the custom CEL policies, which the scaffolder action evaluates.
  *
+ * The owner's GPU quota, budget and committed spend are the team's figures: they are
+ * previewed only when `teamFiguresVisible` (the user belongs to the owning team or a
+ * platform group); otherwise they are left out, deferred with a note saying why.
+ *
  * @internal
  */
 export function previewEndpointPlan(
   input: PreviewRequest,
   platform: AiPlatformConfig,
   existingAllocations: ExistingEndpointAllocation[],
+  options: { teamFiguresVisible: boolean },
 ): PlanningPreview {
   const replicas = input.replicas ?? { min: 1, max: 1 };
   const request: EndpointRequest = {
@@ -242,6 +274,22 @@ export function previewEndpointPlan(
   }
   if (!input.runtime) {
     notAsked.add('runtime');
+  }
+  const withheld =
+    input.owner && !options.teamFiguresVisible
+      ? `The GPU quota, budget and committed spend of ${
+          normalizeGroupRef(input.owner) ?? input.owner
+        } are shown only to members of ${
+          normalizeGroupRef(input.owner) ?? input.owner
+        } or of a platform group (aiPlatform.permissions.platformGroups); they are checked when the template runs`
+      : undefined;
+  if (withheld) {
+    notAsked.add('gpu-quota');
+    notAsked.add('monthly-budget');
+    deferredChecks.push(
+      { rule: 'gpu-quota', message: withheld },
+      { rule: 'monthly-budget', message: withheld },
+    );
   }
   if (!input.owner) {
     notAsked.add('known-team');
@@ -275,8 +323,9 @@ export function previewEndpointPlan(
     replicas,
     ...(plan.memoryFit ? { memoryFit: plan.memoryFit } : {}),
     ...(plan.cost ? { cost: plan.cost } : {}),
-    ...(input.owner && plan.quota ? { quota: plan.quota } : {}),
-    ...(input.owner && plan.budget ? { budget: plan.budget } : {}),
+    ...(input.owner && !withheld && plan.quota ? { quota: plan.quota } : {}),
+    ...(input.owner && !withheld && plan.budget ? { budget: plan.budget } : {}),
+    ...(withheld ? { teamFiguresWithheld: withheld } : {}),
     decisions,
     deferredChecks,
   };
@@ -291,8 +340,15 @@ export interface PlanningRouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   catalog: CatalogService;
+  /** Resolves the user's ownership refs (the user and their groups). */
+  userInfo: UserInfoService;
   /** The `aiPlatform` platform config, read with `readAiPlatformConfig`. */
   platform: AiPlatformConfig;
+  /**
+   * Group refs whose members see every team's quota, budget and committed spend
+   * (`aiPlatform.permissions.platformGroups`).
+   */
+  platformGroups: string[];
 }
 
 /**
@@ -304,8 +360,27 @@ export interface PlanningRouterOptions {
 export async function createPlanningRouter(
   options: PlanningRouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, catalog, platform } = options;
+  const { httpAuth, catalog, platform, userInfo } = options;
   const planningOptions = planningOptionsOf(platform);
+  const platformGroupRefs = options.platformGroups
+    .map(ref => normalizeGroupRef(ref))
+    .filter((ref): ref is string => ref !== undefined);
+
+  /** Whether the user belongs to the owning team or to a platform group. */
+  async function mayReadTeamFigures(
+    ownerRef: string,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<boolean> {
+    const owner = normalizeGroupRef(ownerRef);
+    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+    const claims = new Set(
+      ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US')),
+    );
+    return (
+      (owner !== undefined && claims.has(owner)) ||
+      platformGroupRefs.some(ref => claims.has(ref))
+    );
+  }
 
   async function readAllocations(
     ownerRef: string | undefined,
@@ -343,12 +418,15 @@ export async function createPlanningRouter(
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const input = parsePreviewRequest(req.body);
-      const existing = await readAllocations(
-        input.owner,
-        input.name,
-        credentials,
+      const teamFiguresVisible = input.owner
+        ? await mayReadTeamFigures(input.owner, credentials)
+        : false;
+      const existing = teamFiguresVisible
+        ? await readAllocations(input.owner, input.name, credentials)
+        : [];
+      res.json(
+        previewEndpointPlan(input, platform, existing, { teamFiguresVisible }),
       );
-      res.json(previewEndpointPlan(input, platform, existing));
     },
   );
 

@@ -84,6 +84,7 @@ describe('createRouter', () => {
       listUnattributed: jest.fn(
         async (_window: TimeWindow): Promise<UnattributedUsage[]> => [],
       ),
+      countUnattributed: jest.fn(async (_window: TimeWindow) => 0),
       deleteEventsBefore: jest.fn(),
       getTimeseries: jest.fn(),
     };
@@ -169,6 +170,7 @@ describe('createRouter', () => {
         lastSeenHourStart: '2026-11-23T10:00:00.000Z',
       },
     ]);
+    store.countUnattributed.mockResolvedValue(1);
     const response = await request(app)
       .get('/usage/unattributed')
       .query({ from: '2026-11-23T00:00:00Z', to: '2026-11-23T12:00:00Z' });
@@ -179,6 +181,11 @@ describe('createRouter', () => {
         to: '2026-11-23T12:00:00.000Z',
       },
       items: [expect.objectContaining({ joinKey: 'gpt-4o', requests: 3 })],
+      total: 1,
+      limit: 50,
+      offset: 0,
+      order: 'requests',
+      nextOffset: null,
     });
   });
 });

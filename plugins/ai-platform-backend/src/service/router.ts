@@ -13,6 +13,7 @@ import { z } from 'zod/v4';
 import { TelemetryStore, TimeWindow } from '../database/TelemetryStore';
 import { entitySubject } from '../database/telemetrySubject';
 import { DatabaseGatewayHistogramStore } from '../database/DatabaseGatewayHistogramStore';
+import { parseUnattributedPageQuery } from './unattributedPage';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -156,12 +157,23 @@ export async function createRouter(
   router.get('/usage/unattributed', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const window = parseUsageWindow(req.query, new Date());
+    const page = parseUnattributedPageQuery(req.query);
     await authorizeUnattributedRead(permissions, credentials);
 
-    const items = await telemetryStore.listUnattributed(window);
+    // Worst first, one page at a time: the list grows with every stray alias.
+    const [items, total] = await Promise.all([
+      telemetryStore.listUnattributed({ ...window, ...page }),
+      telemetryStore.countUnattributed(window),
+    ]);
+    const nextOffset = page.offset + items.length;
     res.json({
       window: { from: window.from.toISOString(), to: window.to.toISOString() },
       items,
+      total,
+      limit: page.limit,
+      offset: page.offset,
+      order: page.orderBy,
+      nextOffset: nextOffset < total ? nextOffset : null,
     });
   });
 

@@ -14,6 +14,7 @@ export {
   resolveGpusPerReplica,
 } from './planEndpoint';
 export { readAiPlatformConfig } from './platformConfig';
+export { ENDPOINT_REQUEST_LIMITS } from './requestLimits';
 export { collectTeamAllocations } from './teamAllocations';
 export type {
   AiPlatformClusterApiServerConfig,

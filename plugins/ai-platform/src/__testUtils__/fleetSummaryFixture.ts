@@ -233,6 +233,10 @@ export const fleetSummaryFixture: FleetSummary = {
       from: '2026-11-16T10:00:00.000Z',
       to: '2026-11-23T10:00:00.000Z',
     },
+    total: 2,
+    limit: 50,
+    offset: 0,
+    order: 'requests',
     items: [
       {
         joinKey: 'gpt-4o-mini',

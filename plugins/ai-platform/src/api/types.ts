@@ -474,6 +474,17 @@ export interface FleetSummary {
     /** `false` when the user may not read telemetry outside entities. */
     allowed: boolean;
     window: { from: string; to: string };
+    /**
+     * One page, worst first (see `order`): at most `limit` join keys
+     * (default 50, at most 500) from `offset`. `GET /usage/unattributed`
+     * pages through the rest.
+     */
     items: UnattributedTelemetry[];
+    /** Join keys with unattributed telemetry in the window, all pages. */
+    total?: number;
+    limit?: number;
+    offset?: number;
+    /** `requests`: most requests first; `cost`: highest cost first. */
+    order?: 'requests' | 'cost';
   };
 }

@@ -2,6 +2,7 @@ import {
   DATA_CLASSIFICATIONS,
   describeFailedDecisions,
   ENDPOINT_PLAN_RUNTIMES,
+  ENDPOINT_REQUEST_LIMITS as LIMITS,
   planEndpoint,
   type EndpointPlan,
   type EndpointRequest,
@@ -110,6 +111,9 @@ export function createAiPlatformEndpointPlanAction(
         contextTokens: z =>
           z
             .number()
+            .int()
+            .min(LIMITS.contextTokens.min)
+            .max(LIMITS.contextTokens.max)
             .describe(
               "Context length (max_model_len) in tokens; defaults to the model's default",
             )
@@ -117,6 +121,9 @@ export function createAiPlatformEndpointPlanAction(
         maxConcurrentSequences: z =>
           z
             .number()
+            .int()
+            .min(LIMITS.maxConcurrentSequences.min)
+            .max(LIMITS.maxConcurrentSequences.max)
             .describe(
               'Full-length sequences that must fit in the KV cache at once; defaults to 1',
             )
@@ -124,8 +131,18 @@ export function createAiPlatformEndpointPlanAction(
         replicas: z =>
           z
             .object({
-              min: z.number().describe('Minimum replicas (0 = scale to zero)'),
-              max: z.number().describe('Maximum replicas'),
+              min: z
+                .number()
+                .int()
+                .min(LIMITS.replicasMin.min)
+                .max(LIMITS.replicasMin.max)
+                .describe('Minimum replicas (0 = scale to zero)'),
+              max: z
+                .number()
+                .int()
+                .min(LIMITS.replicasMax.min)
+                .max(LIMITS.replicasMax.max)
+                .describe('Maximum replicas'),
             })
             .describe('Autoscaling bounds'),
         dataClassification: z =>
@@ -135,6 +152,9 @@ export function createAiPlatformEndpointPlanAction(
         tensorParallelSize: z =>
           z
             .number()
+            .int()
+            .min(LIMITS.tensorParallelSize.min)
+            .max(LIMITS.tensorParallelSize.max)
             .describe(
               "GPUs per replica (tensor parallelism); defaults to the profile's gpusPerReplica, else 1",
             )
@@ -147,6 +167,8 @@ export function createAiPlatformEndpointPlanAction(
         monthlyBudgetUsd: z =>
           z
             .number()
+            .min(LIMITS.monthlyBudgetUsd.min)
+            .max(LIMITS.monthlyBudgetUsd.max)
             .describe('Budget recorded on the ModelEndpoint entity, in USD')
             .optional(),
       },

@@ -36,11 +36,30 @@ const columns: TableColumn<UnattributedTelemetry>[] = [
   { title: 'How to fix', field: 'fixHint', sorting: false },
 ];
 
+/** Says which part of a longer list the table shows. */
+function pageCaption(
+  unattributed: FleetSummary['unattributed'],
+): string | undefined {
+  const { items, total, offset = 0, order = 'requests' } = unattributed;
+  if (total === undefined || total <= items.length) {
+    return undefined;
+  }
+  const worst = order === 'cost' ? 'the highest cost' : 'the most requests';
+  const first = offset + 1;
+  const last = offset + items.length;
+  return `Showing join keys ${first.toLocaleString(
+    'en-US',
+  )}–${last.toLocaleString('en-US')} of ${total.toLocaleString(
+    'en-US',
+  )}, ${worst} first. The API (GET /api/ai-platform/usage/unattributed with limit and offset) pages through the rest.`;
+}
+
 function UnattributedTelemetryContent(props: {
   allowed: boolean;
   items: UnattributedTelemetry[];
+  caption?: string;
 }) {
-  const { allowed, items } = props;
+  const { allowed, items, caption } = props;
   if (!allowed) {
     return (
       <Typography variant="body2">
@@ -57,17 +76,24 @@ function UnattributedTelemetryContent(props: {
     );
   }
   return (
-    <Table<UnattributedTelemetry>
-      columns={columns}
-      data={items}
-      options={{
-        padding: 'dense',
-        search: false,
-        paging: items.length > 10,
-        pageSize: 10,
-        toolbar: false,
-      }}
-    />
+    <>
+      {caption && (
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+          {caption}
+        </Typography>
+      )}
+      <Table<UnattributedTelemetry>
+        columns={columns}
+        data={items}
+        options={{
+          padding: 'dense',
+          search: false,
+          paging: items.length > 10,
+          pageSize: 10,
+          toolbar: false,
+        }}
+      />
+    </>
   );
 }
 
@@ -86,7 +112,11 @@ export function UnattributedTelemetryPanel(props: {
         window.from,
       )} whose gateway model alias or agent id no entity declares; they are kept and counted, not dropped.`}
     >
-      <UnattributedTelemetryContent allowed={allowed} items={items} />
+      <UnattributedTelemetryContent
+        allowed={allowed}
+        items={items}
+        caption={pageCaption(props.unattributed)}
+      />
     </FleetPanel>
   );
 }
