@@ -10,6 +10,8 @@ const HOUR_MS = 60 * 60 * 1000;
 const NANOS_PER_MS = 1_000_000n;
 /** Rows per multi-row statement (SQLite binds at most 32,766 values). */
 const ROWS_PER_STATEMENT = 500;
+/** Buckets added up between two turns of the event loop. */
+const BUCKETS_PER_TURN = 20_000;
 
 /**
  * A histogram data point with the subject it counts for.
@@ -64,6 +66,15 @@ function parseBoundsText(text: string): number[] {
  */
 function layoutHashOf(boundsTextValue: string): string {
   return createHash('sha256').update(boundsTextValue).digest('hex');
+}
+
+/**
+ * Lets timers and I/O (other requests, health checks) run. SQLite's driver
+ * is synchronous and knex chains its statements in microtasks, so without
+ * this a batch of many statements holds the event loop until it commits.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise(resolve => setImmediate(resolve));
 }
 
 function chunked<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
@@ -188,6 +199,7 @@ export class DatabaseGatewayHistogramStore {
       >();
       let accepted = 0;
       let skipped = 0;
+      let bucketsThisTurn = 0;
       // Oldest first, so several points of a series in one batch chain.
       const ordered = points
         .map(point => ({ point, time: BigInt(point.timeUnixNano) }))
@@ -206,6 +218,11 @@ export class DatabaseGatewayHistogramStore {
           continue;
         }
         accepted += 1;
+        bucketsThisTurn += delta.length;
+        if (bucketsThisTurn >= BUCKETS_PER_TURN) {
+          bucketsThisTurn = 0;
+          await yieldToEventLoop();
+        }
         layouts.set(layoutHash, text);
         latestBySeries.set(point.seriesKey, {
           startTimeUnixNano: point.startTimeUnixNano,
@@ -251,6 +268,7 @@ export class DatabaseGatewayHistogramStore {
           )
           .onConflict('layout_hash')
           .ignore();
+        await yieldToEventLoop();
       }
       for (const chunk of chunked([...latestBySeries])) {
         await tx(SERIES_TABLE)
@@ -265,6 +283,7 @@ export class DatabaseGatewayHistogramStore {
           )
           .onConflict('series_key')
           .merge();
+        await yieldToEventLoop();
       }
       for (const chunk of chunked([...increments.values()])) {
         await tx(BUCKETS_TABLE)
@@ -282,6 +301,7 @@ export class DatabaseGatewayHistogramStore {
               'excluded.count',
             ]),
           });
+        await yieldToEventLoop();
       }
       return { accepted, skipped };
     });
@@ -312,6 +332,7 @@ export class DatabaseGatewayHistogramStore {
           layoutHash: row.layout_hash,
         });
       }
+      await yieldToEventLoop();
     }
     return previous;
   }

@@ -141,7 +141,8 @@ function sortedAttributes(attributes: OtlpAttributes) {
   return [...attributes.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
-function countOf(value: unknown, what: string): number {
+/** A bucket count: a JSON number or (uint64 in OTLP JSON) a decimal string. */
+function countOf(value: unknown, i: number): number {
   const parsed =
     typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
   if (
@@ -150,7 +151,9 @@ function countOf(value: unknown, what: string): number {
     parsed < 0
   ) {
     throw new PointRejection(
-      `${what} must be a non-negative integer, got ${quoteValue(value)}`,
+      `'bucketCounts[${i}]' must be a non-negative integer, got ${quoteValue(
+        value,
+      )}`,
     );
   }
   return parsed;
@@ -204,9 +207,9 @@ function bucketsOf(
       } entries (one more than 'explicitBounds'), got ${rawCounts.length}`,
     );
   }
-  const bounds: number[] = [];
-  rawBounds.forEach((value, i) => {
-    const bound = boundOf(value, i);
+  const bounds = new Array<number>(rawBounds.length);
+  for (let i = 0; i < rawBounds.length; i++) {
+    const bound = boundOf(rawBounds[i], i);
     if (i > 0 && bound <= bounds[i - 1]) {
       throw new PointRejection(
         `'explicitBounds[${i}]' must be greater than 'explicitBounds[${
@@ -214,11 +217,12 @@ function bucketsOf(
         }]' (${bounds[i - 1]}), got ${bound}`,
       );
     }
-    bounds.push(bound);
-  });
-  const bucketCounts = rawCounts.map((count, i) =>
-    countOf(count, `'bucketCounts[${i}]'`),
-  );
+    bounds[i] = bound;
+  }
+  const bucketCounts = new Array<number>(rawCounts.length);
+  for (let i = 0; i < rawCounts.length; i++) {
+    bucketCounts[i] = countOf(rawCounts[i], i);
+  }
   return { bounds, bucketCounts };
 }
 

@@ -308,6 +308,38 @@ describe('POST /v1/metrics with hostile histograms', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'keeps answering health while it stores a batch at the caps (500 points of 256 bounds, 128,500 buckets), %p',
+    async databaseId => {
+      const { knex, server } = await startBackend(databaseId);
+      const points = Array.from({ length: 500 }, (_, i) =>
+        pointWithBounds(256, `model-${i}`),
+      );
+      const hostile = postMetrics(server, points);
+      let done = false;
+      hostile.then(() => {
+        done = true;
+      });
+      // Health back to back for as long as the batch is being handled.
+      const healthMs: number[] = [];
+      while (!done) {
+        const startedAt = Date.now();
+        const health = await request(server).get(HEALTH_PATH);
+        expect(health.status).toBe(200);
+        healthMs.push(Date.now() - startedAt);
+      }
+      const response = await hostile;
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({});
+      expect(healthMs.length).toBeGreaterThan(0);
+      expect(Math.max(...healthMs)).toBeLessThan(1000);
+      const [{ rows }] = await knex('ai_platform_histogram_buckets').count({
+        rows: '*',
+      });
+      expect(Number(rows)).toBe(500 * 257);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'takes 256 bounds and rejects 257 (aiPlatform.ingest.limits.maxHistogramBounds), %p',
     async databaseId => {
       const { knex, server } = await startBackend(databaseId);
