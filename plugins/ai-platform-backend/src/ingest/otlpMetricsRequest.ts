@@ -243,22 +243,28 @@ function mapPoint(
   }
   const { bounds, bucketCounts } = bucketsOf(point, limits);
   const attributes = decodeAttributes(point.attributes);
-  const model =
-    attributes.get('gen_ai.request.model') ??
-    attributes.get('gen_ai.response.model');
+  const modelAttribute =
+    (attributes.get('gen_ai.request.model') ?? null) !== null
+      ? 'gen_ai.request.model'
+      : 'gen_ai.response.model';
+  const model = attributes.get(modelAttribute);
   if (typeof model !== 'string' || model.trim() === '') {
     throw new PointRejection(
       "has no 'gen_ai.request.model' or 'gen_ai.response.model' attribute to attribute it to an entity",
     );
   }
   const joinKey = model.trim();
-  if (joinKey.length > MAX_MODEL_ALIAS_CHARS || joinKey.includes('\u0000')) {
+  // A join key: cut, it would count for another model, so it rejects.
+  if (joinKey.length > MAX_MODEL_ALIAS_CHARS) {
     throw new PointRejection(
-      `model ${quoteValue(
-        joinKey,
-      )} must be at most ${MAX_MODEL_ALIAS_CHARS} characters without NUL, got ${
+      `'${modelAttribute}' ${quoteValue(joinKey)} is ${
         joinKey.length
-      } characters`,
+      } characters long, more than the ${MAX_MODEL_ALIAS_CHARS} allowed`,
+    );
+  }
+  if (joinKey.includes('\u0000')) {
+    throw new PointRejection(
+      `'${modelAttribute}' ${quoteValue(joinKey)} contains a NUL character`,
     );
   }
   let metric = name;

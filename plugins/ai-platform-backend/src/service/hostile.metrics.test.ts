@@ -503,6 +503,31 @@ describe('POST /v1/metrics with hostile histograms', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'rejects a model alias that does not fit a subject (over 255 characters, or NUL), %p',
+    async databaseId => {
+      const { knex, server } = await startBackend(databaseId);
+      const response = await postMetrics(server, [
+        { ...GOOD_POINT, model: 'm'.repeat(600) },
+        { ...GOOD_POINT, model: 'gpt\u0000' },
+        GOOD_POINT,
+      ]);
+      expect(response.status).toBe(200);
+      expect(response.body.partialSuccess).toEqual({
+        rejectedDataPoints: '2',
+        errorMessage: [
+          `2 data point(s) rejected: data point 0 of '${TTFT}': 'gen_ai.request.model' "${'m'.repeat(
+            40,
+          )}"… (600 characters) is 600 characters long, more than the 255 allowed`,
+          `data point 1 of '${TTFT}': 'gen_ai.request.model' "gpt\\u0000" contains a NUL character`,
+        ].join('; '),
+      });
+      expect(
+        await knex('ai_platform_histogram_buckets').distinct('subject'),
+      ).toEqual([{ subject: 'entity:modelendpoint:default/gpt-4o-mini' }]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'stores a histogram in space linear in its buckets, %p',
     async databaseId => {
       const { knex, server } = await startBackend(databaseId);
