@@ -2,8 +2,10 @@ import { defineConfig } from '@playwright/test';
 
 /**
  * Browser end-to-end tests. `scripts/portal test` starts the portal on a fresh data folder
- * and then runs these against it; to run them by hand, start the portal first
- * (`./scripts/portal start`) and run `yarn test:e2e`.
+ * and runs these against it, then starts it on PostgreSQL and runs the tests tagged @postgres.
+ * To run them alone: `./scripts/portal e2e [--postgres] [file...]` (a portal of their own, with
+ * the test overlay: `backend.reading.allow` for the entities the tests register from
+ * 127.0.0.1:7399, `aiPlatform.ingest.entityRefreshSeconds: 5`).
  *
  * Chromium comes from Debian's package (/usr/bin/chromium): Playwright's own browser
  * download does not work on these machines.

@@ -138,6 +138,8 @@ test('an agent scorecard tab shows the numbers the backend API returns', async (
     eval: 'Evals panel',
     'error-': 'Reliability panel',
   };
+  // The loop below checks every check the API returns: it must not pass on an empty list.
+  expect(scorecard.checks.length).toBeGreaterThan(0);
   for (const check of scorecard.checks) {
     const panelName = Object.entries(panels).find(([prefix]) =>
       check.checkId.startsWith(prefix),

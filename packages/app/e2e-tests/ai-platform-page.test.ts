@@ -258,8 +258,14 @@ function region(page: Page, name: string): Locator {
 async function expectPanelsMatch(page: Page, summary: FleetSummary) {
   const timeout = { timeout: 5_000 };
 
+  // Every loop below must not pass on an empty list.
+  const nonEmpty = (what: string, list: unknown[]) =>
+    expect(list.length, `${what} is empty`).toBeGreaterThan(0);
+
   // Fleet table: grade and month-to-date spend per entity.
-  for (const item of summary.fleet.filter(i => i.spendMtdUsd !== null)) {
+  const withSpend = summary.fleet.filter(i => i.spendMtdUsd !== null);
+  nonEmpty('fleet entities with spend', withSpend);
+  for (const item of withSpend) {
     const row = page
       .getByRole('link', { name: item.title, exact: true })
       .first()
@@ -274,6 +280,7 @@ async function expectPanelsMatch(page: Page, summary: FleetSummary) {
   const spendRows = region(page, 'Spend by team')
     .getByRole('table', { name: 'Spend by team, month to date' })
     .locator('tbody tr');
+  nonEmpty('spend by team', summary.spendByTeam);
   await expect(spendRows).toHaveCount(summary.spendByTeam.length, timeout);
   for (const [index, team] of summary.spendByTeam.entries()) {
     const row = spendRows.nth(index);
@@ -293,6 +300,7 @@ async function expectPanelsMatch(page: Page, summary: FleetSummary) {
 
   // Golden paths and time to first inference.
   const adoption = region(page, 'Golden-path adoption');
+  nonEmpty('golden-path templates', summary.goldenPaths.templates);
   for (const template of summary.goldenPaths.templates) {
     await expect(
       // Templates show their title; the link names the template.
@@ -316,6 +324,7 @@ async function expectPanelsMatch(page: Page, summary: FleetSummary) {
   const gpuRows = region(page, 'GPU allocation')
     .getByRole('table', { name: 'GPUs per team and profile' })
     .locator('tbody tr');
+  nonEmpty('GPU allocation', summary.gpuAllocation.byTeamAndProfile);
   await expect(gpuRows).toHaveCount(
     summary.gpuAllocation.byTeamAndProfile.length,
     timeout,
@@ -335,6 +344,15 @@ async function expectPanelsMatch(page: Page, summary: FleetSummary) {
 
   // Unattributed telemetry with the key to fix.
   const unattributed = region(page, 'Unattributed telemetry');
+  if (!summary.unattributed.allowed) {
+    // The guest is no platform member: the panel says why it lists nothing.
+    await expect(unattributed).toContainText(
+      'You may not read telemetry that belongs to no entity',
+      timeout,
+    );
+    return;
+  }
+  nonEmpty('unattributed telemetry', summary.unattributed.items);
   for (const item of summary.unattributed.items.slice(0, 10)) {
     const row = unattributed
       .getByText(item.joinKey, { exact: true })

@@ -4,7 +4,9 @@ import { test, expect } from '@playwright/test';
 const screenshotDir = '.artifacts/screenshots';
 
 // @postgres: also run against `start --postgres` by `scripts/portal test`.
-test('a guest signs in and sees the demo catalog @postgres', async ({ page }) => {
+test('a guest signs in and sees the demo catalog @postgres', async ({
+  page,
+}) => {
   await page.goto('/');
 
   // Guest sign-in

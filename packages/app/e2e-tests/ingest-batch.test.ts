@@ -1,11 +1,15 @@
 import { test, expect } from '@playwright/test';
 
+import {
+  backendUrl,
+  entityUsage,
+  guestToken,
+  ingestToken,
+  registerTestEndpoint,
+} from './telemetryEntity';
+
 // Runs against the portal under test on both databases (`scripts/portal test` starts it on
 // SQLite and then on PostgreSQL, `--grep @postgres`): the same batch must be stored the same way.
-const backendUrl =
-  process.env.PLAYWRIGHT_BACKEND_URL ?? 'http://localhost:7007';
-const ingestToken =
-  process.env.AI_PLATFORM_INGEST_TOKEN ?? 'dev-ai-platform-ingest-token';
 
 function hex(length: number): string {
   let out = '';
@@ -47,8 +51,11 @@ function chatSpan(options: {
 test('a batch with an over-long provider error message is stored whole @postgres', async ({
   request,
 }) => {
-  // A model no entity declares: the calls land in the unattributed usage, under this name only.
-  const model = `e2e-ingest-batch-${Date.now()}`;
+  test.setTimeout(240_000);
+  const token = await guestToken(request);
+  // An endpoint of this run only: its usage counts exactly the calls of this batch.
+  const endpoint = await registerTestEndpoint(request, token, 'e2e-batch');
+  const model = endpoint.alias;
   // Provider error messages are often longer than 255 characters.
   const longMessage = `upstream provider error: ${'x'.repeat(575)}`;
   expect(longMessage).toHaveLength(600);
@@ -77,6 +84,7 @@ test('a batch with an over-long provider error message is stored whole @postgres
       },
     ],
   };
+
   const response = await request.post(
     `${backendUrl}/api/ai-platform/v1/traces`,
     {
@@ -89,29 +97,12 @@ test('a batch with an over-long provider error message is stored whole @postgres
   // Nothing rejected: a long message is truncated, not a reason to drop the span.
   expect(JSON.parse(body).partialSuccess?.rejectedSpans ?? '0').toBe('0');
 
-  // Both spans are stored: the unattributed usage of this model counts 2 calls, 1 error.
-  const refresh = await request.get(`${backendUrl}/api/auth/guest/refresh`);
-  expect(refresh.ok()).toBe(true);
-  const userToken = (await refresh.json()).backstageIdentity.token;
-  const usage = await request.get(
-    `${backendUrl}/api/ai-platform/usage/unattributed`,
-    { headers: { Authorization: `Bearer ${userToken}` } },
-  );
-  expect(usage.status(), await usage.text()).toBe(200);
-  const items: Array<{
-    joinKey: string;
-    requests: number;
-    errors: number;
-    inputTokens: number;
-    outputTokens: number;
-  }> = (await usage.json()).items;
-  expect(items.filter(item => item.joinKey === model)).toEqual([
-    expect.objectContaining({
-      joinKey: model,
-      requests: 2,
-      errors: 1,
-      inputTokens: 240,
-      outputTokens: 60,
-    }),
-  ]);
+  // Both spans are stored: 2 calls, 1 of them failed, the tokens of both.
+  expect(await entityUsage(request, token, endpoint.name)).toMatchObject({
+    requests: 2,
+    errors: 1,
+    inputTokens: 240,
+    outputTokens: 60,
+  });
+  await endpoint.remove();
 });

@@ -1,14 +1,14 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import App from './App';
 
 describe('App', () => {
-  it('should render', async () => {
+  it('opens on the sign-in page with guest access', async () => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
         {
           data: {
-            app: { title: 'Test' },
+            app: { title: 'AI Platform Portal (test)' },
             backend: { baseUrl: 'http://localhost:7007' },
             techdocs: {
               storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
@@ -19,10 +19,20 @@ describe('App', () => {
       ] as any,
     };
 
-    const rendered = render(App.createRoot());
+    render(App.createRoot());
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
-  });
+    // What a signed-out visitor sees: the app's title and the guest sign-in card.
+    expect(
+      await screen.findByText('AI Platform Portal (test)', undefined, {
+        timeout: 20_000,
+      }),
+    ).toBeInTheDocument();
+    const guestCard = (await screen.findByText('Guest')).closest('li')!;
+    expect(
+      within(guestCard).getByText(/Enter as a Guest User/),
+    ).toBeInTheDocument();
+    expect(
+      within(guestCard).getByRole('button', { name: 'Enter' }),
+    ).toBeEnabled();
+  }, 60_000); // the first render loads every plugin: slow on a loaded machine
 });
