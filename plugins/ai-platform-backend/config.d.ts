@@ -130,9 +130,79 @@ export interface Config {
        */
       entityRefreshSeconds?: number;
       /**
+       * Plausibility checks of each ingested call (OTLP span, LiteLLM
+       * payload). A call outside them is rejected on its own (listed in the
+       * OTLP `partialSuccess` or the LiteLLM `rejected` list, naming the
+       * field, the value and the limit); the rest of the batch is stored.
+       */
+      plausibility?: {
+        /**
+         * Oldest accepted call start, back from now: a `HumanDuration`
+         * object (`{ days: 30 }`) or a string (`P30D`, `30d`). Defaults to
+         * 30 days.
+         */
+        maxAge?:
+          | {
+              years?: number;
+              months?: number;
+              weeks?: number;
+              days?: number;
+              hours?: number;
+              minutes?: number;
+              seconds?: number;
+              milliseconds?: number;
+            }
+          | string;
+        /**
+         * How far ahead of now a call may start (clock skew of the
+         * sender): a `HumanDuration` object or a string. Defaults to 10
+         * minutes.
+         */
+        maxClockSkew?:
+          | {
+              years?: number;
+              months?: number;
+              weeks?: number;
+              days?: number;
+              hours?: number;
+              minutes?: number;
+              seconds?: number;
+              milliseconds?: number;
+            }
+          | string;
+        /**
+         * Longest call (latency, time to first token): a `HumanDuration`
+         * object or a string. Defaults to 24 hours.
+         */
+        maxCallDuration?:
+          | {
+              years?: number;
+              months?: number;
+              weeks?: number;
+              days?: number;
+              hours?: number;
+              minutes?: number;
+              seconds?: number;
+              milliseconds?: number;
+            }
+          | string;
+        /**
+         * Largest input or output token count of one call. Defaults to
+         * 10000000.
+         */
+        maxTokensPerCall?: number;
+        /** Largest cost of one call in USD. Defaults to 10000. */
+        maxCostUsdPerCall?: number;
+      };
+      /**
        * Caps on the work one ingest request may ask for.
        */
       limits?: {
+        /**
+         * Spans read from one `POST /v1/traces` request; the spans after
+         * it are rejected (counted in `partialSuccess`). Defaults to 20000.
+         */
+        maxSpansPerRequest?: number;
         /**
          * Most `explicitBounds` of one histogram data point of
          * `POST /v1/metrics` (OpenTelemetry SDK defaults use 15 to 20); a

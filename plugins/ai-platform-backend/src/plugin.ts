@@ -8,6 +8,7 @@ import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { DatabaseGatewayHistogramStore } from './database/DatabaseGatewayHistogramStore';
 import { CatalogTelemetryEntityResolver } from './ingest/TelemetryEntityResolver';
 import { readPricingConfig } from './ingest/tokenPricing';
+import { readIngestLimits } from './ingest/ingestLimits';
 import { readOtlpMetricsLimits } from './ingest/otlpMetricsRequest';
 import {
   createIngestRouter,
@@ -203,6 +204,7 @@ export const aiPlatformPlugin = createBackendPlugin({
             evalRunStore: scorecardStore,
             gatewayHistogramStore,
             maxBodyBytes,
+            limits: readIngestLimits(config),
             metricsLimits: readOtlpMetricsLimits(config),
           }),
         );

@@ -3,6 +3,11 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import {
+  describeValue,
+  EVENT_TEXT_MAX_CHARS,
+  textColumnProblem,
+} from '../ingest/ingestLimits';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import {
@@ -304,6 +309,41 @@ function toEventRow(
   };
 }
 
+/** Text columns of an event row and the characters each holds. */
+const EVENT_TEXT_COLUMNS: ReadonlyArray<[keyof EventRow & string, number]> = [
+  ['source', EVENT_TEXT_MAX_CHARS.source],
+  ['source_event_id', EVENT_TEXT_MAX_CHARS.sourceEventId],
+  ['entity_ref', EVENT_TEXT_MAX_CHARS.entityRef],
+  ['join_key', EVENT_TEXT_MAX_CHARS.joinKey],
+  ['agent_entity_ref', EVENT_TEXT_MAX_CHARS.agentEntityRef],
+  ['agent_join_key', EVENT_TEXT_MAX_CHARS.agentJoinKey],
+  ['operation', EVENT_TEXT_MAX_CHARS.operation],
+  ['model', EVENT_TEXT_MAX_CHARS.model],
+  ['provider', EVENT_TEXT_MAX_CHARS.provider],
+  ['status', EVENT_TEXT_MAX_CHARS.status],
+  ['error_type', EVENT_TEXT_MAX_CHARS.errorType],
+  ['cost_source', EVENT_TEXT_MAX_CHARS.costSource],
+];
+
+/**
+ * Why a row cannot be stored the same way on PostgreSQL and SQLite (text
+ * too long for its `varchar`, a NUL character, invalid Unicode), or null.
+ * Checked before any SQL, so such a row is refused on its own on both
+ * databases instead of failing the whole batch on PostgreSQL only.
+ */
+function columnFitProblem(row: EventRow): string | null {
+  for (const [column, maxChars] of EVENT_TEXT_COLUMNS) {
+    const value = row[column];
+    if (typeof value === 'string') {
+      const problem = textColumnProblem(value, maxChars);
+      if (problem) {
+        return `'${column}' ${describeValue(value)} ${problem}`;
+      }
+    }
+  }
+  return null;
+}
+
 /**
  * The rollup subjects an event counts for: its primary subject (model
  * endpoint or unattributed model alias) and, for calls made by an agent, the
@@ -460,11 +500,25 @@ export class DatabaseTelemetryStore
   async insertEvents(events: TelemetryEvent[]): Promise<InsertEventsResult> {
     const normalizeEntityRef = memoized(normalizeTelemetryEntityRef);
     const batchTimeHex = Date.now().toString(16).padStart(12, '0');
-    const rows = events.map((event, index) =>
-      toEventRow(event, index, normalizeEntityRef, batchTimeHex),
-    );
+    const rows: EventRow[] = [];
+    const refused: Array<{ index: number; message: string }> = [];
+    events.forEach((event, index) => {
+      const row = toEventRow(event, index, normalizeEntityRef, batchTimeHex);
+      const problem = columnFitProblem(row);
+      if (problem) {
+        refused.push({
+          index,
+          message: `event ${describeValue(
+            event.sourceEventId,
+          )} refused by the store: ${problem}`,
+        });
+      } else {
+        rows.push(row);
+      }
+    });
+    const refusedPart = refused.length > 0 ? { refused } : {};
     if (rows.length === 0) {
-      return { inserted: 0, duplicates: 0 };
+      return { inserted: 0, duplicates: 0, ...refusedPart };
     }
 
     return this.db.transaction(async tx => {
@@ -526,6 +580,7 @@ export class DatabaseTelemetryStore
       return {
         inserted: insertedRows.length,
         duplicates: rows.length - insertedRows.length,
+        ...refusedPart,
       };
     });
   }

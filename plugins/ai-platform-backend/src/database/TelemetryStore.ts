@@ -67,6 +67,12 @@ export interface InsertEventsResult {
   inserted: number;
   /** Events already stored earlier (same source and source event id), ignored. */
   duplicates: number;
+  /**
+   * Events the store refused because a value does not fit its column (e.g.
+   * text longer than a `varchar`, a NUL character), each with its position
+   * in the batch and why; the rest of the batch is stored. Absent when none.
+   */
+  refused?: Array<{ index: number; message: string }>;
 }
 
 /**

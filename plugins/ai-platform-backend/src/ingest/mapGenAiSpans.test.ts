@@ -1,8 +1,16 @@
+import { DEFAULT_INGEST_LIMITS, IngestLimits } from './ingestLimits';
 import { mapGenAiSpans } from './mapGenAiSpans';
 import { OtlpAttributeValue, OtlpSpan } from './otlpTraceRequest';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const START_NANOS = 1789899302000000000n;
+
+/** The spans' own time as now, so they are inside the plausibility window. */
+const LIMITS: IngestLimits = {
+  ...DEFAULT_INGEST_LIMITS,
+  now: () => Number(START_NANOS / 1_000_000n),
+};
+const mapSpans = (spans: OtlpSpan[]) => mapGenAiSpans(spans, LIMITS);
 
 function span(
   spanId: string,
@@ -27,7 +35,7 @@ function span(
 
 describe('mapGenAiSpans', () => {
   it('reads the older gen_ai.system / prompt_tokens names (LiteLLM otel callback)', () => {
-    const { events, rejected } = mapGenAiSpans([
+    const { events, rejected } = mapSpans([
       span('0000000000000001', {
         'gen_ai.system': 'openai',
         'gen_ai.request.model': 'gpt-4o-mini',
@@ -53,7 +61,7 @@ describe('mapGenAiSpans', () => {
   });
 
   it('reads OpenInference names (Envoy AI Gateway default)', () => {
-    const { events } = mapGenAiSpans([
+    const { events } = mapSpans([
       span('0000000000000002', {
         'openinference.span.kind': 'LLM',
         'llm.model_name': 'llama-chat',
@@ -74,7 +82,7 @@ describe('mapGenAiSpans', () => {
   });
 
   it('keeps no TTFT when the call says it did not stream', () => {
-    const { events } = mapGenAiSpans([
+    const { events } = mapSpans([
       span('0000000000000003', {
         'gen_ai.operation.name': 'chat',
         'gen_ai.request.model': 'm',
@@ -86,7 +94,7 @@ describe('mapGenAiSpans', () => {
   });
 
   it('takes TTFT from a first-chunk span event', () => {
-    const { events } = mapGenAiSpans([
+    const { events } = mapSpans([
       span(
         '0000000000000004',
         {
@@ -109,7 +117,7 @@ describe('mapGenAiSpans', () => {
   });
 
   it('marks errors from the span status and error.type', () => {
-    const { events } = mapGenAiSpans([
+    const { events } = mapSpans([
       span(
         '0000000000000005',
         { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm' },
@@ -128,7 +136,7 @@ describe('mapGenAiSpans', () => {
   });
 
   it('rejects GenAI spans with bad values, naming the attribute', () => {
-    const { events, rejected } = mapGenAiSpans([
+    const { events, rejected } = mapSpans([
       span('0000000000000007', {
         'gen_ai.operation.name': 'chat',
         'gen_ai.request.model': 'm',
@@ -167,7 +175,7 @@ describe('mapGenAiSpans', () => {
   });
 
   it('ignores tool and agent spans and inherits the agent across several levels', () => {
-    const { events, ignoredSpans } = mapGenAiSpans([
+    const { events, ignoredSpans } = mapSpans([
       span('00000000000000a1', {
         'gen_ai.operation.name': 'invoke_agent',
         'gen_ai.agent.name': 'planner',

@@ -7,6 +7,17 @@ import {
   RejectedTelemetryItem,
   UnresolvedTelemetryEvent,
 } from './UnresolvedTelemetryEvent';
+import {
+  applyEventTextPolicy,
+  checkDurationMs,
+  checkEventTimeMs,
+  checkTokenCount,
+  DEFAULT_INGEST_LIMITS,
+  describeValue,
+  EventSourceFields,
+  IngestItemRejection,
+  IngestLimits,
+} from './ingestLimits';
 
 /** `source` of the events stored from OTLP spans. */
 export const OTLP_SOURCE = 'otlp';
@@ -52,6 +63,16 @@ const TTFT_SECONDS_ATTRIBUTES = [
 
 const NANOS_PER_MS = 1_000_000n;
 
+/** Span attributes the event fields come from, for rejection messages. */
+const SPAN_SOURCE_FIELDS: EventSourceFields = {
+  sourceEventId: 'traceId + spanId',
+  joinKey: 'gen_ai.request.model',
+  model: 'gen_ai.response.model',
+  provider: 'gen_ai.provider.name',
+  operation: 'gen_ai.operation.name',
+  agentJoinKeyCandidates: 'gen_ai.agent.id',
+};
+
 /**
  * What {@link mapGenAiSpans} made of a batch of spans.
  *
@@ -96,7 +117,16 @@ function booleanAttribute(
 
 class SpanRejection extends Error {}
 
-function tokenAttribute(attributes: OtlpAttributes, ...keys: string[]) {
+/** Client text quoted in a message, cut to a few dozen characters. */
+function shortText(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+}
+
+function tokenAttribute(
+  attributes: OtlpAttributes,
+  limits: IngestLimits,
+  ...keys: string[]
+) {
   for (const key of keys) {
     const value: OtlpAttributeValue | undefined = attributes.get(key);
     if (value === undefined || value === null) {
@@ -109,12 +139,12 @@ function tokenAttribute(attributes: OtlpAttributes, ...keys: string[]) {
       count < 0
     ) {
       throw new SpanRejection(
-        `attribute '${key}' must be a non-negative integer, got ${JSON.stringify(
+        `attribute '${key}' must be a non-negative integer, got ${describeValue(
           value,
         )}`,
       );
     }
-    return count;
+    return checkTokenCount(count, key, limits);
   }
   return 0;
 }
@@ -122,7 +152,7 @@ function tokenAttribute(attributes: OtlpAttributes, ...keys: string[]) {
 function parseNanos(value: string, field: string): bigint {
   if (!/^\d+$/.test(value) || BigInt(value) === 0n) {
     throw new SpanRejection(
-      `'${field}' must be a positive integer of nanoseconds since the epoch, got ${JSON.stringify(
+      `'${field}' must be a positive integer of nanoseconds since the epoch, got ${describeValue(
         value,
       )}`,
     );
@@ -178,7 +208,11 @@ function agentKeysOf(attributes: OtlpAttributes): string[] {
   ].filter((key): key is string => key !== null);
 }
 
-function ttftMsOf(span: OtlpSpan, startNanos: bigint): number | null {
+function ttftMsOf(
+  span: OtlpSpan,
+  startNanos: bigint,
+  limits: IngestLimits,
+): number | null {
   for (const key of TTFT_SECONDS_ATTRIBUTES) {
     const value = span.attributes.get(key);
     if (value === undefined || value === null) {
@@ -186,12 +220,12 @@ function ttftMsOf(span: OtlpSpan, startNanos: bigint): number | null {
     }
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new SpanRejection(
-        `attribute '${key}' must be a non-negative number of seconds, got ${JSON.stringify(
+        `attribute '${key}' must be a non-negative number of seconds, got ${describeValue(
           value,
         )}`,
       );
     }
-    return value * 1000;
+    return checkDurationMs(value * 1000, `attribute '${key}'`, limits);
   }
   // An event with one of those names marks the moment the first chunk came.
   for (const event of span.events) {
@@ -201,7 +235,11 @@ function ttftMsOf(span: OtlpSpan, startNanos: bigint): number | null {
         `events['${event.name}'].timeUnixNano`,
       );
       if (at >= startNanos) {
-        return Number(at - startNanos) / Number(NANOS_PER_MS);
+        return checkDurationMs(
+          Number(at - startNanos) / Number(NANOS_PER_MS),
+          `the time to event '${event.name}'`,
+          limits,
+        );
       }
     }
   }
@@ -212,6 +250,7 @@ function mapModelSpan(
   span: OtlpSpan,
   operation: string,
   agentKeys: string[],
+  limits: IngestLimits,
 ): UnresolvedTelemetryEvent {
   const { attributes } = span;
   if (!/^[0-9a-f]{32}$/.test(span.traceId) || /^0+$/.test(span.traceId)) {
@@ -240,10 +279,21 @@ function mapModelSpan(
   if (endNanos < startNanos) {
     throw new SpanRejection(`'endTimeUnixNano' is before 'startTimeUnixNano'`);
   }
+  const occurredAtMs = checkEventTimeMs(
+    Number(startNanos / NANOS_PER_MS),
+    'startTimeUnixNano',
+    span.startTimeUnixNano,
+    limits,
+  );
+  const latencyMs = checkDurationMs(
+    Number(endNanos - startNanos) / Number(NANOS_PER_MS),
+    "the span's duration ('endTimeUnixNano' - 'startTimeUnixNano')",
+    limits,
+  );
 
   const errorTypeAttribute = stringAttribute(attributes, 'error.type');
   const isError = span.statusCode === 2 || errorTypeAttribute !== null;
-  const ttftMs = ttftMsOf(span, startNanos);
+  const ttftMs = ttftMsOf(span, startNanos, limits);
   const streamFlag = booleanAttribute(
     attributes,
     'gen_ai.request.stream',
@@ -253,45 +303,53 @@ function mapModelSpan(
   // stream=false wins over a TTFT value.
   const streamed = streamFlag ?? ttftMs !== null;
 
-  return {
-    source: OTLP_SOURCE,
-    sourceEventId: `${span.traceId}${span.spanId}`,
-    occurredAt: new Date(Number(startNanos / NANOS_PER_MS)),
-    joinKey: requestModel,
-    operation,
-    model:
-      stringAttribute(attributes, 'gen_ai.response.model', 'llm.model_name') ??
-      requestModel,
-    provider: stringAttribute(
-      attributes,
-      'gen_ai.provider.name',
-      'gen_ai.system',
-      'llm.provider',
-      'llm.system',
-    ),
-    streamed,
-    status: isError ? 'error' : 'ok',
-    errorType: isError
-      ? errorTypeAttribute ?? (span.statusMessage || 'error')
-      : null,
-    inputTokens: tokenAttribute(
-      attributes,
-      'gen_ai.usage.input_tokens',
-      'gen_ai.usage.prompt_tokens',
-      'llm.token_count.prompt',
-    ),
-    outputTokens: tokenAttribute(
-      attributes,
-      'gen_ai.usage.output_tokens',
-      'gen_ai.usage.completion_tokens',
-      'llm.token_count.completion',
-    ),
-    // GenAI spans carry no cost; pricing is applied later.
-    costUsd: 0,
-    ttftMs: streamed ? ttftMs : null,
-    latencyMs: Number(endNanos - startNanos) / Number(NANOS_PER_MS),
-    agentJoinKeyCandidates: agentKeys,
-  };
+  return applyEventTextPolicy(
+    {
+      source: OTLP_SOURCE,
+      sourceEventId: `${span.traceId}${span.spanId}`,
+      occurredAt: new Date(occurredAtMs),
+      joinKey: requestModel,
+      operation,
+      model:
+        stringAttribute(
+          attributes,
+          'gen_ai.response.model',
+          'llm.model_name',
+        ) ?? requestModel,
+      provider: stringAttribute(
+        attributes,
+        'gen_ai.provider.name',
+        'gen_ai.system',
+        'llm.provider',
+        'llm.system',
+      ),
+      streamed,
+      status: isError ? 'error' : 'ok',
+      errorType: isError
+        ? errorTypeAttribute ?? (span.statusMessage || 'error')
+        : null,
+      inputTokens: tokenAttribute(
+        attributes,
+        limits,
+        'gen_ai.usage.input_tokens',
+        'gen_ai.usage.prompt_tokens',
+        'llm.token_count.prompt',
+      ),
+      outputTokens: tokenAttribute(
+        attributes,
+        limits,
+        'gen_ai.usage.output_tokens',
+        'gen_ai.usage.completion_tokens',
+        'llm.token_count.completion',
+      ),
+      // GenAI spans carry no cost; pricing is applied later.
+      costUsd: 0,
+      ttftMs: streamed ? ttftMs : null,
+      latencyMs,
+      agentJoinKeyCandidates: agentKeys,
+    },
+    SPAN_SOURCE_FIELDS,
+  );
 }
 
 /**
@@ -300,36 +358,71 @@ function mapModelSpan(
  * names, OpenLLMetry and OpenInference names) become events with id
  * `traceId + spanId`; agent, tool and non-GenAI spans are ignored. A model
  * call without an agent attribute inherits the agent of its nearest
- * `invoke_agent` ancestor in the same batch.
+ * `invoke_agent` ancestor in the same batch (resolved once per span, so the
+ * work is linear in spans however deep the chains are). Spans beyond
+ * `limits.maxSpansPerRequest` and spans breaking a limit are rejected one
+ * by one; the others are kept.
  *
  * @internal
  */
-export function mapGenAiSpans(spans: OtlpSpan[]): GenAiSpanMapping {
-  const byId = new Map<string, OtlpSpan>();
-  for (const span of spans) {
-    byId.set(`${span.traceId}/${span.spanId}`, span);
-  }
-
-  const inheritedAgentKeys = (span: OtlpSpan): string[] => {
-    const seen = new Set<OtlpSpan>([span]);
-    let current = byId.get(`${span.traceId}/${span.parentSpanId}`);
-    while (current && !seen.has(current)) {
-      seen.add(current);
-      const keys = agentKeysOf(current.attributes);
-      if (keys.length > 0) {
-        return keys;
-      }
-      current = byId.get(`${current.traceId}/${current.parentSpanId}`);
-    }
-    return [];
-  };
-
+export function mapGenAiSpans(
+  spans: OtlpSpan[],
+  limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+): GenAiSpanMapping {
   const result: GenAiSpanMapping = {
     events: [],
     rejected: [],
     ignoredSpans: 0,
   };
-  spans.forEach((span, index) => {
+  const accepted =
+    spans.length > limits.maxSpansPerRequest
+      ? spans.slice(0, limits.maxSpansPerRequest)
+      : spans;
+
+  const spanKey = (traceId: string, spanId: string) => `${traceId}/${spanId}`;
+  const byId = new Map<string, OtlpSpan>();
+  for (const span of accepted) {
+    byId.set(spanKey(span.traceId, span.spanId), span);
+  }
+
+  /**
+   * Agent keys of a span or, when it has none, of its nearest ancestor
+   * with some; memoised per span, so each span is resolved once.
+   */
+  const resolvedAgentKeys = new Map<OtlpSpan, string[]>();
+  const agentKeysFrom = (start: OtlpSpan | undefined): string[] => {
+    const path: OtlpSpan[] = [];
+    const onPath = new Set<OtlpSpan>();
+    let current = start;
+    let keys: string[] = [];
+    while (current) {
+      const known = resolvedAgentKeys.get(current);
+      if (known) {
+        keys = known;
+        break;
+      }
+      if (onPath.has(current)) {
+        break; // a parent cycle: no agent
+      }
+      const own = agentKeysOf(current.attributes);
+      if (own.length > 0) {
+        keys = own;
+        resolvedAgentKeys.set(current, own);
+        break;
+      }
+      path.push(current);
+      onPath.add(current);
+      current = byId.get(spanKey(current.traceId, current.parentSpanId));
+    }
+    for (const span of path) {
+      resolvedAgentKeys.set(span, keys);
+    }
+    return keys;
+  };
+  const inheritedAgentKeys = (span: OtlpSpan): string[] =>
+    agentKeysFrom(byId.get(spanKey(span.traceId, span.parentSpanId)));
+
+  accepted.forEach((span, index) => {
     if (!isGenAiSpan(span.attributes)) {
       result.ignoredSpans += 1;
       return;
@@ -339,7 +432,7 @@ export function mapGenAiSpans(spans: OtlpSpan[]): GenAiSpanMapping {
       result.rejected.push({
         index,
         message: `span ${
-          span.spanId || index
+          shortText(span.spanId) || index
         }: GenAI span has no 'gen_ai.operation.name' and no model attribute`,
       });
       return;
@@ -355,19 +448,31 @@ export function mapGenAiSpans(spans: OtlpSpan[]): GenAiSpanMapping {
           span,
           operation,
           ownKeys.length > 0 ? ownKeys : inheritedAgentKeys(span),
+          limits,
         ),
       );
     } catch (error) {
-      if (!(error instanceof SpanRejection)) {
+      if (
+        !(error instanceof SpanRejection) &&
+        !(error instanceof IngestItemRejection)
+      ) {
         throw error;
       }
       result.rejected.push({
         index,
-        message: `span ${span.spanId || index} ('${span.name}'): ${
-          error.message
-        }`,
+        message: `span ${shortText(span.spanId) || index} ('${shortText(
+          span.name,
+        )}'): ${error.message}`,
       });
     }
   });
+  for (let index = accepted.length; index < spans.length; index++) {
+    result.rejected.push({
+      index,
+      message: `span ${index}: more than ${limits.maxSpansPerRequest.toLocaleString(
+        'en-US',
+      )} spans in one request (aiPlatform.ingest.limits.maxSpansPerRequest); send smaller batches`,
+    });
+  }
   return result;
 }

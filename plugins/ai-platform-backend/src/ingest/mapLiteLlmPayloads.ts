@@ -3,6 +3,19 @@ import {
   RejectedTelemetryItem,
   UnresolvedTelemetryEvent,
 } from './UnresolvedTelemetryEvent';
+import {
+  applyEventTextPolicy,
+  checkCostUsd,
+  checkDurationMs,
+  checkEventTimeMs,
+  checkTokenCount,
+  DEFAULT_INGEST_LIMITS,
+  describeValue,
+  epochSecondsOrMillisToMs,
+  EventSourceFields,
+  IngestItemRejection,
+  IngestLimits,
+} from './ingestLimits';
 
 /** `source` of the events stored from LiteLLM StandardLoggingPayloads. */
 export const LITELLM_SOURCE = 'litellm';
@@ -22,6 +35,16 @@ const CALL_TYPE_OPERATIONS: Record<string, string> = {
   responses: 'responses',
   aresponses: 'responses',
   anthropic_messages: 'chat',
+};
+
+/** Payload fields the event fields come from, for rejection messages. */
+const PAYLOAD_SOURCE_FIELDS: EventSourceFields = {
+  sourceEventId: 'id',
+  joinKey: 'model_group',
+  model: 'model',
+  provider: 'custom_llm_provider',
+  operation: 'call_type',
+  agentJoinKeyCandidates: 'agent_id',
 };
 
 /** Request tag naming the agent of a call: `agent:<gateway agent id>`. */
@@ -53,23 +76,27 @@ function optionalString(
   }
   if (typeof value !== 'string') {
     throw new PayloadRejection(
-      `'${field}' must be a string, got ${JSON.stringify(value)}`,
+      `'${field}' must be a string, got ${describeValue(value)}`,
     );
   }
   return value.trim() || null;
 }
 
-function epochSeconds(
+/**
+ * Epoch milliseconds of a payload time given as epoch seconds; values
+ * that can only be milliseconds (above 1e11) are taken as such.
+ */
+function epochMs(
   payload: Record<string, unknown>,
   field: string,
   required: true,
 ): number;
-function epochSeconds(
+function epochMs(
   payload: Record<string, unknown>,
   field: string,
   required: false,
 ): number | null;
-function epochSeconds(
+function epochMs(
   payload: Record<string, unknown>,
   field: string,
   required: boolean,
@@ -85,40 +112,35 @@ function epochSeconds(
   }
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new PayloadRejection(
-      `'${field}' must be epoch seconds as a positive number, got ${JSON.stringify(
+      `'${field}' must be epoch seconds as a positive number, got ${describeValue(
         value,
       )}`,
     );
   }
-  return value;
+  return epochSecondsOrMillisToMs(value);
 }
 
-function tokenCount(payload: Record<string, unknown>, field: string): number {
+function tokenCount(
+  payload: Record<string, unknown>,
+  field: string,
+  limits: IngestLimits,
+): number {
   const value = payload[field];
   if (value === undefined || value === null) {
     return 0;
   }
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new PayloadRejection(
-      `'${field}' must be a non-negative integer, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
+  return checkTokenCount(value, field, limits);
 }
 
-function costUsd(payload: Record<string, unknown>): number {
+function costUsd(
+  payload: Record<string, unknown>,
+  limits: IngestLimits,
+): number {
   const value = payload.response_cost;
   if (value === undefined || value === null) {
     return 0;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new PayloadRejection(
-      `'response_cost' must be a non-negative number of USD, got ${JSON.stringify(
-        value,
-      )}`,
-    );
-  }
-  return value;
+  return checkCostUsd(value, 'response_cost', limits);
 }
 
 function stringIn(container: unknown, field: string): string | null {
@@ -154,7 +176,10 @@ function agentIdsOf(payload: Record<string, unknown>): string[] {
   return [...new Set(ids)];
 }
 
-function mapPayload(payload: unknown): UnresolvedTelemetryEvent {
+function mapPayload(
+  payload: unknown,
+  limits: IngestLimits,
+): UnresolvedTelemetryEvent {
   if (!isRecord(payload)) {
     throw new PayloadRejection('expected a StandardLoggingPayload object');
   }
@@ -176,22 +201,30 @@ function mapPayload(payload: unknown): UnresolvedTelemetryEvent {
       "'model_group' (the gateway model alias) or 'model' is required",
     );
   }
-  const startSeconds = epochSeconds(payload, 'startTime', true);
-  const endSeconds = epochSeconds(payload, 'endTime', true);
-  if (endSeconds < startSeconds) {
+  const startMs = checkEventTimeMs(
+    epochMs(payload, 'startTime', true),
+    'startTime',
+    payload.startTime,
+    limits,
+  );
+  const endMs = epochMs(payload, 'endTime', true);
+  if (endMs < startMs) {
     throw new PayloadRejection(
-      `'endTime' (${endSeconds}) is before 'startTime' (${startSeconds})`,
+      `'endTime' (${describeValue(
+        payload.endTime,
+      )}) is before 'startTime' (${describeValue(payload.startTime)})`,
     );
   }
-  const completionStartSeconds = epochSeconds(
-    payload,
-    'completionStartTime',
-    false,
+  const latencyMs = checkDurationMs(
+    endMs - startMs,
+    "the call's duration ('endTime' - 'startTime')",
+    limits,
   );
+  const completionStartMs = epochMs(payload, 'completionStartTime', false);
   if (payload.stream !== undefined && payload.stream !== null) {
     if (typeof payload.stream !== 'boolean') {
       throw new PayloadRejection(
-        `'stream' must be a boolean, got ${JSON.stringify(payload.stream)}`,
+        `'stream' must be a boolean, got ${describeValue(payload.stream)}`,
       );
     }
   }
@@ -202,47 +235,50 @@ function mapPayload(payload: unknown): UnresolvedTelemetryEvent {
   // real for a streamed call whose first chunk came before the end.
   const ttftMs =
     streamed &&
-    completionStartSeconds !== null &&
-    completionStartSeconds < endSeconds &&
-    completionStartSeconds >= startSeconds
-      ? (completionStartSeconds - startSeconds) * 1000
+    completionStartMs !== null &&
+    completionStartMs < endMs &&
+    completionStartMs >= startMs
+      ? completionStartMs - startMs
       : null;
 
   const status = optionalString(payload, 'status') ?? 'success';
   if (status !== 'success' && status !== 'failure') {
     throw new PayloadRejection(
-      `'status' must be 'success' or 'failure', got '${status}'`,
+      `'status' must be 'success' or 'failure', got ${describeValue(status)}`,
     );
   }
   const errorInformation = payload.error_information;
   const metadata = isRecord(payload.metadata) ? payload.metadata : {};
   const keyAlias = stringIn(metadata, 'user_api_key_alias');
 
-  return {
-    source: LITELLM_SOURCE,
-    sourceEventId: id,
-    occurredAt: new Date(Math.round(startSeconds * 1000)),
-    joinKey: modelGroup,
-    operation: CALL_TYPE_OPERATIONS[callType] ?? callType,
-    model:
-      stringIn(payload.hidden_params, 'litellm_model_name') ?? model ?? null,
-    provider: optionalString(payload, 'custom_llm_provider'),
-    streamed,
-    status: status === 'failure' ? 'error' : 'ok',
-    errorType:
-      status === 'failure'
-        ? stringIn(errorInformation, 'error_class') ??
-          stringIn(errorInformation, 'error_code') ??
-          'failure'
-        : null,
-    inputTokens: tokenCount(payload, 'prompt_tokens'),
-    outputTokens: tokenCount(payload, 'completion_tokens'),
-    costUsd: costUsd(payload),
-    ttftMs,
-    latencyMs: (endSeconds - startSeconds) * 1000,
-    agentJoinKeyCandidates: agentIdsOf(payload),
-    agentMatchOnlyKeys: keyAlias ? [keyAlias] : [],
-  };
+  return applyEventTextPolicy(
+    {
+      source: LITELLM_SOURCE,
+      sourceEventId: id,
+      occurredAt: new Date(Math.round(startMs)),
+      joinKey: modelGroup,
+      operation: CALL_TYPE_OPERATIONS[callType] ?? callType,
+      model:
+        stringIn(payload.hidden_params, 'litellm_model_name') ?? model ?? null,
+      provider: optionalString(payload, 'custom_llm_provider'),
+      streamed,
+      status: status === 'failure' ? 'error' : 'ok',
+      errorType:
+        status === 'failure'
+          ? stringIn(errorInformation, 'error_class') ??
+            stringIn(errorInformation, 'error_code') ??
+            'failure'
+          : null,
+      inputTokens: tokenCount(payload, 'prompt_tokens', limits),
+      outputTokens: tokenCount(payload, 'completion_tokens', limits),
+      costUsd: costUsd(payload, limits),
+      ttftMs,
+      latencyMs,
+      agentJoinKeyCandidates: agentIdsOf(payload),
+      agentMatchOnlyKeys: keyAlias ? [keyAlias] : [],
+    },
+    PAYLOAD_SOURCE_FIELDS,
+  );
 }
 
 /**
@@ -286,18 +322,25 @@ export function parseLiteLlmBody(body: Buffer): unknown[] {
 
 /**
  * Maps LiteLLM StandardLoggingPayloads to telemetry events (source
- * `litellm`, id = the payload `id`). Items that cannot be mapped are
- * rejected with their index and the reason; the others are kept.
+ * `litellm`, id = the payload `id`). Items that cannot be mapped or break a
+ * limit of `limits` are rejected with their index and the reason; the
+ * others are kept.
  *
  * @internal
  */
-export function mapLiteLlmPayloads(payloads: unknown[]): LiteLlmPayloadMapping {
+export function mapLiteLlmPayloads(
+  payloads: unknown[],
+  limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+): LiteLlmPayloadMapping {
   const result: LiteLlmPayloadMapping = { events: [], rejected: [] };
   payloads.forEach((payload, index) => {
     try {
-      result.events.push(mapPayload(payload));
+      result.events.push(mapPayload(payload, limits));
     } catch (error) {
-      if (!(error instanceof PayloadRejection)) {
+      if (
+        !(error instanceof PayloadRejection) &&
+        !(error instanceof IngestItemRejection)
+      ) {
         throw error;
       }
       result.rejected.push({ index, message: error.message });

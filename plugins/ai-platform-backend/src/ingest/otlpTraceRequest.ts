@@ -1,6 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { loadSync, Type } from 'protobufjs';
+import { loadSync, Reader, Type } from 'protobufjs';
+import { MAX_ANY_VALUE_DEPTH, MAX_ATTRIBUTES_PER_LIST } from './ingestLimits';
 
 /**
  * An OTLP attribute value (`AnyValue`) as a plain value: strings, numbers
@@ -66,6 +67,44 @@ const PROTO_FILE = resolvePackagePath(
 
 let protoRoot: ReturnType<typeof loadSync> | undefined;
 
+type MessageDecoder = (
+  reader: Reader | Uint8Array,
+  length?: number,
+  end?: number,
+  depth?: number,
+) => ReturnType<Type['decode']>;
+
+/**
+ * Makes protobuf decoding of `AnyValue` stop at {@link MAX_ANY_VALUE_DEPTH}:
+ * a deeper value is skipped (decoded as an empty `AnyValue`, i.e. null), as
+ * the JSON decoder drops it, so neither protobufjs' recursion limit nor the
+ * stack is reached by any body.
+ */
+function capAnyValueDepth(anyValue: Type) {
+  // Generates the type's decoder now; nested messages call `decode` of
+  // their field types, so replacing it here applies at every depth.
+  anyValue.setup();
+  const decode = anyValue.decode.bind(anyValue) as MessageDecoder;
+  let depth = 0;
+  const capped: MessageDecoder = (reader, length, end, nesting) => {
+    if (
+      depth >= MAX_ANY_VALUE_DEPTH &&
+      reader instanceof Reader &&
+      typeof length === 'number'
+    ) {
+      reader.skip(length);
+      return anyValue.create({});
+    }
+    depth += 1;
+    try {
+      return decode(reader, length, end, nesting);
+    } finally {
+      depth -= 1;
+    }
+  };
+  anyValue.decode = capped as Type['decode'];
+}
+
 /**
  * Looks up a message type of the vendored OTLP subset
  * (`proto/otlp_trace_service.proto`), e.g. `ExportLogsServiceRequest`.
@@ -74,7 +113,9 @@ let protoRoot: ReturnType<typeof loadSync> | undefined;
  */
 export function lookupOtlpProtoType(name: string): Type {
   if (!protoRoot) {
-    protoRoot = loadSync(PROTO_FILE);
+    const root = loadSync(PROTO_FILE);
+    capAnyValueDepth(root.lookupType('aiplatform.otlp.v1.AnyValue'));
+    protoRoot = root;
   }
   return protoRoot.lookupType(`aiplatform.otlp.v1.${name}`);
 }
@@ -164,9 +205,12 @@ export function nanosToString(value: unknown): string {
   return '';
 }
 
-/** Decodes a JSON or protobuf (as `toObject`) `AnyValue`. */
-function decodeAnyValue(value: unknown): OtlpAttributeValue {
-  if (!isRecord(value)) {
+/**
+ * Decodes a JSON or protobuf (as `toObject`) `AnyValue`; members nested
+ * deeper than {@link MAX_ANY_VALUE_DEPTH} are dropped (null).
+ */
+function decodeAnyValue(value: unknown, depth: number): OtlpAttributeValue {
+  if (!isRecord(value) || depth > MAX_ANY_VALUE_DEPTH) {
     return null;
   }
   if (typeof value.stringValue === 'string') {
@@ -184,10 +228,14 @@ function decodeAnyValue(value: unknown): OtlpAttributeValue {
   }
   if (isRecord(value.arrayValue)) {
     const values = value.arrayValue.values;
-    return Array.isArray(values) ? values.map(decodeAnyValue) : [];
+    return Array.isArray(values)
+      ? values.map(member => decodeAnyValue(member, depth + 1))
+      : [];
   }
   if (isRecord(value.kvlistValue)) {
-    return Object.fromEntries(decodeAttributes(value.kvlistValue.values));
+    return Object.fromEntries(
+      decodeAttributeList(value.kvlistValue.values, depth + 1),
+    );
   }
   if (typeof value.bytesValue === 'string') {
     return value.bytesValue;
@@ -198,22 +246,30 @@ function decodeAnyValue(value: unknown): OtlpAttributeValue {
   return null;
 }
 
-/**
- * Decodes OTLP `KeyValue[]` (JSON or protobuf `toObject`) into a map.
- *
- * @internal
- */
-export function decodeAttributes(value: unknown): OtlpAttributes {
+function decodeAttributeList(value: unknown, depth: number): OtlpAttributes {
   const attributes: OtlpAttributes = new Map();
   if (!Array.isArray(value)) {
     return attributes;
   }
-  for (const item of value) {
+  const count = Math.min(value.length, MAX_ATTRIBUTES_PER_LIST);
+  for (let i = 0; i < count; i++) {
+    const item = value[i];
     if (isRecord(item) && typeof item.key === 'string') {
-      attributes.set(item.key, decodeAnyValue(item.value));
+      attributes.set(item.key, decodeAnyValue(item.value, depth));
     }
   }
   return attributes;
+}
+
+/**
+ * Decodes OTLP `KeyValue[]` (JSON or protobuf `toObject`) into a map. Values
+ * nested deeper than {@link MAX_ANY_VALUE_DEPTH} are dropped (null), and
+ * attributes after the first {@link MAX_ATTRIBUTES_PER_LIST} are ignored.
+ *
+ * @internal
+ */
+export function decodeAttributes(value: unknown): OtlpAttributes {
+  return decodeAttributeList(value, 1);
 }
 
 /**

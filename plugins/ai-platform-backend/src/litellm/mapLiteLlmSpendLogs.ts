@@ -1,5 +1,10 @@
 import { mapLiteLlmPayloads } from '../ingest/mapLiteLlmPayloads';
 import {
+  DEFAULT_INGEST_LIMITS,
+  describeValue,
+  IngestLimits,
+} from '../ingest/ingestLimits';
+import {
   RejectedTelemetryItem,
   UnresolvedTelemetryEvent,
 } from '../ingest/UnresolvedTelemetryEvent';
@@ -43,6 +48,13 @@ export interface LiteLlmSpendLogMapping {
 
 class SpendLogRejection extends Error {}
 
+/** The ingest limits without a time window: the pull has its own. */
+const PULL_INGEST_LIMITS: IngestLimits = {
+  ...DEFAULT_INGEST_LIMITS,
+  maxAgeMs: Infinity,
+  maxClockSkewMs: Infinity,
+};
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -56,7 +68,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function parseSpendLogTimeMs(value: unknown, field: string): number {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new SpendLogRejection(
-      `'${field}' must be an ISO 8601 date-time string, got ${JSON.stringify(
+      `'${field}' must be an ISO 8601 date-time string, got ${describeValue(
         value,
       )}`,
     );
@@ -66,7 +78,7 @@ export function parseSpendLogTimeMs(value: unknown, field: string): number {
   const ms = Date.parse(hasZone ? text : `${text}Z`);
   if (Number.isNaN(ms)) {
     throw new SpendLogRejection(
-      `'${field}' must be an ISO 8601 date-time string, got ${JSON.stringify(
+      `'${field}' must be an ISO 8601 date-time string, got ${describeValue(
         value,
       )}`,
     );
@@ -132,12 +144,16 @@ function toStandardLoggingPayload(row: unknown): Record<string, unknown> {
  * Maps a page of LiteLLM spend-log rows to telemetry events (source
  * `litellm`, id = `request_id`, the same source and id the `generic_api`
  * callback's payloads get, so a call that arrives both ways counts once).
- * Rows that cannot be mapped are rejected with their index and the reason.
+ * Rows that cannot be mapped or break a limit are rejected with their index
+ * and the reason. The pull chooses its own time window, so by default no
+ * age or clock-skew window applies; token, cost, duration and text limits
+ * do.
  *
  * @internal
  */
 export function mapLiteLlmSpendLogRows(
   rows: unknown[],
+  limits: IngestLimits = PULL_INGEST_LIMITS,
 ): LiteLlmSpendLogMapping {
   const payloads: Record<string, unknown>[] = [];
   const payloadRowIndexes: number[] = [];
@@ -153,7 +169,7 @@ export function mapLiteLlmSpendLogRows(
       rejected.push({ index, message: error.message });
     }
   });
-  const mapped = mapLiteLlmPayloads(payloads);
+  const mapped = mapLiteLlmPayloads(payloads, limits);
   for (const item of mapped.rejected) {
     rejected.push({
       index: payloadRowIndexes[item.index],

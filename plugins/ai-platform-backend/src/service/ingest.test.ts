@@ -82,6 +82,25 @@ function withinOnePercent(actual: number, expected: number) {
   expect(Math.abs(actual - expected) / expected).toBeLessThanOrEqual(0.01);
 }
 
+/**
+ * Config with a plausibility window reaching back to the fixtures'
+ * 2026-09-20 (the default window is 30 days back from now).
+ */
+function withFixtureWindow(config?: {
+  aiPlatform: { ingest: Record<string, unknown> };
+}) {
+  return {
+    ...config,
+    aiPlatform: {
+      ...config?.aiPlatform,
+      ingest: {
+        plausibility: { maxAge: { years: 100 } },
+        ...config?.aiPlatform.ingest,
+      },
+    },
+  };
+}
+
 describe('telemetry ingest', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
@@ -98,7 +117,9 @@ describe('telemetry ingest', () => {
         aiPlatformPlugin,
         mockServices.database.factory({ knex }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        mockServices.rootConfig.factory({ data: options.config ?? {} }),
+        mockServices.rootConfig.factory({
+          data: withFixtureWindow(options.config),
+        }),
         catalogServiceMock.factory({ entities: options.entities ?? ENTITIES }),
       ],
     });

@@ -1,9 +1,11 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CustomErrorBase, InputError } from '@backstage/errors';
 import express from 'express';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Router from 'express-promise-router';
 import { TelemetryStore } from '../database/TelemetryStore';
 import { mapGenAiSpans } from '../ingest/mapGenAiSpans';
+import { DEFAULT_INGEST_LIMITS, IngestLimits } from '../ingest/ingestLimits';
 import {
   mapLiteLlmPayloads,
   parseLiteLlmBody,
@@ -86,6 +88,11 @@ export interface IngestRouterOptions {
   gatewayHistogramStore: DatabaseGatewayHistogramStore;
   /** Largest accepted body, after gzip decompression. */
   maxBodyBytes: number;
+  /**
+   * Plausibility windows and caps (`aiPlatform.ingest.plausibility`,
+   * `aiPlatform.ingest.limits`); defaults when absent.
+   */
+  limits?: IngestLimits;
   /**
    * Caps of `POST /v1/metrics` (`aiPlatform.ingest.limits.maxHistogramBounds`,
    * `maxDataPointsPerRequest`); defaults when absent.
@@ -227,8 +234,15 @@ export function createIngestRouter(
       format === 'protobuf'
         ? decodeOtlpTraceProtobuf(body)
         : decodeOtlpTraceJson(body);
-    const { events, rejected } = mapGenAiSpans(spans);
-    await storeEvents(events, res);
+    // Lets other requests (health, reads) in between the CPU-bound steps.
+    await yieldToEventLoop();
+    const mapped = mapGenAiSpans(
+      spans,
+      options.limits ?? DEFAULT_INGEST_LIMITS,
+    );
+    await yieldToEventLoop();
+    const { refused = [] } = await storeEvents(mapped.events, res);
+    const rejected = [...mapped.rejected, ...refused];
 
     const response =
       rejected.length > 0
@@ -336,8 +350,16 @@ export function createIngestRouter(
       );
     }
     const payloads = parseLiteLlmBody(req.body as Buffer);
-    const { events, rejected } = mapLiteLlmPayloads(payloads);
-    const { inserted, duplicates } = await storeEvents(events, res);
+    const mapped = mapLiteLlmPayloads(
+      payloads,
+      options.limits ?? DEFAULT_INGEST_LIMITS,
+    );
+    const {
+      inserted,
+      duplicates,
+      refused = [],
+    } = await storeEvents(mapped.events, res);
+    const rejected = [...mapped.rejected, ...refused];
     res.status(200).json({ accepted: inserted, duplicates, rejected });
   });
 

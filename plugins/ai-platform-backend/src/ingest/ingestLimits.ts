@@ -1,0 +1,524 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { UnresolvedTelemetryEvent } from './UnresolvedTelemetryEvent';
+
+/**
+ * Limits applied to every telemetry item before it is stored: the
+ * plausibility windows of `aiPlatform.ingest.plausibility` and the request
+ * caps of `aiPlatform.ingest.limits`. An item outside them is rejected on
+ * its own (reported in the response); the rest of the batch is stored.
+ *
+ * @internal
+ */
+export interface IngestLimits {
+  /** Oldest accepted call start, relative to now. */
+  maxAgeMs: number;
+  /** Furthest accepted call start ahead of now (clients' clock skew). */
+  maxClockSkewMs: number;
+  /** Largest input or output token count of one call. */
+  maxTokensPerCall: number;
+  /** Largest cost of one call, in USD. */
+  maxCostUsdPerCall: number;
+  /** Longest duration (latency, TTFT) of one call. */
+  maxCallDurationMs: number;
+  /** Spans read from one OTLP trace request; the excess is rejected. */
+  maxSpansPerRequest: number;
+  /** The clock the time window is measured against. */
+  now: () => number;
+}
+
+const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Defaults of {@link IngestLimits}. @internal */
+export const DEFAULT_INGEST_LIMITS: Readonly<IngestLimits> = {
+  maxAgeMs: 30 * DAY_MS,
+  maxClockSkewMs: 10 * MINUTE_MS,
+  maxTokensPerCall: 10_000_000,
+  maxCostUsdPerCall: 10_000,
+  maxCallDurationMs: DAY_MS,
+  maxSpansPerRequest: 20_000,
+  now: () => Date.now(),
+};
+
+/**
+ * Deepest OTLP `AnyValue` kept (an attribute's own value is depth 1): deeper
+ * array and key/value list members are dropped (decoded as `null`), in JSON
+ * and protobuf alike, so no decoder recursion depends on the input.
+ *
+ * @internal
+ */
+export const MAX_ANY_VALUE_DEPTH = 16;
+
+/**
+ * Attributes kept per attribute list (span, event, resource, key/value
+ * list value); the rest are dropped. OTel SDKs default to 128.
+ *
+ * @internal
+ */
+export const MAX_ATTRIBUTES_PER_LIST = 1_024;
+
+/**
+ * Characters the event columns hold (`varchar(n)` on PostgreSQL, see
+ * `migrations/`). SQLite holds any length: checking here keeps both
+ * databases storing the same rows.
+ *
+ * @internal
+ */
+export const EVENT_TEXT_MAX_CHARS = {
+  source: 64,
+  sourceEventId: 255,
+  entityRef: 255,
+  joinKey: 255,
+  agentEntityRef: 255,
+  agentJoinKey: 255,
+  operation: 64,
+  model: 255,
+  provider: 64,
+  status: 16,
+  errorType: 255,
+  costSource: 32,
+} as const;
+
+/** Appended to text cut to fit its column. */
+export const TRUNCATION_MARKER = '…[truncated]';
+
+/**
+ * One item of a batch breaks a limit: the mappers turn it into a rejection
+ * of that item.
+ *
+ * @internal
+ */
+export class IngestItemRejection extends Error {}
+
+const KEY_PREFIX = 'aiPlatform.ingest';
+
+type HumanDuration = ReturnType<typeof readDurationFromConfig>;
+
+function durationToMs(duration: HumanDuration): number {
+  return (
+    (duration.years ?? 0) * 365 * DAY_MS +
+    (duration.months ?? 0) * 30 * DAY_MS +
+    (duration.weeks ?? 0) * 7 * DAY_MS +
+    (duration.days ?? 0) * DAY_MS +
+    (duration.hours ?? 0) * HOUR_MS +
+    (duration.minutes ?? 0) * MINUTE_MS +
+    (duration.seconds ?? 0) * 1000 +
+    (duration.milliseconds ?? 0)
+  );
+}
+
+function readDurationMs(config: Config, key: string, defaultMs: number) {
+  if (!config.has(key)) {
+    return defaultMs;
+  }
+  const ms = durationToMs(readDurationFromConfig(config, { key }));
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new Error(
+      `Invalid config '${key}': expected a duration of zero or more, e.g. { days: 30 } or 'P30D'`,
+    );
+  }
+  return ms;
+}
+
+function readPositiveNumber(config: Config, key: string, defaultValue: number) {
+  const value = config.getOptionalNumber(key) ?? defaultValue;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(
+      `Invalid config '${key}': expected a positive number, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads `aiPlatform.ingest.plausibility` and `aiPlatform.ingest.limits`.
+ * Durations are Backstage `HumanDuration` objects (`{ days: 30 }`) or
+ * strings (`P30D`, `30d`).
+ *
+ * @throws Error naming the key when a value is invalid
+ * @internal
+ */
+export function readIngestLimits(
+  config: Config,
+  now: () => number = DEFAULT_INGEST_LIMITS.now,
+): IngestLimits {
+  const p = `${KEY_PREFIX}.plausibility`;
+  return {
+    maxAgeMs: readDurationMs(
+      config,
+      `${p}.maxAge`,
+      DEFAULT_INGEST_LIMITS.maxAgeMs,
+    ),
+    maxClockSkewMs: readDurationMs(
+      config,
+      `${p}.maxClockSkew`,
+      DEFAULT_INGEST_LIMITS.maxClockSkewMs,
+    ),
+    maxCallDurationMs: readDurationMs(
+      config,
+      `${p}.maxCallDuration`,
+      DEFAULT_INGEST_LIMITS.maxCallDurationMs,
+    ),
+    maxTokensPerCall: readPositiveNumber(
+      config,
+      `${p}.maxTokensPerCall`,
+      DEFAULT_INGEST_LIMITS.maxTokensPerCall,
+    ),
+    maxCostUsdPerCall: readPositiveNumber(
+      config,
+      `${p}.maxCostUsdPerCall`,
+      DEFAULT_INGEST_LIMITS.maxCostUsdPerCall,
+    ),
+    maxSpansPerRequest: Math.floor(
+      readPositiveNumber(
+        config,
+        `${KEY_PREFIX}.limits.maxSpansPerRequest`,
+        DEFAULT_INGEST_LIMITS.maxSpansPerRequest,
+      ),
+    ),
+    now,
+  };
+}
+
+const MAX_QUOTED_CHARS = 40;
+
+/**
+ * A short, safe rendering of a client value for a rejection message:
+ * strings and numbers cut to a few dozen characters, objects and arrays
+ * named by type (never serialized: they may be huge or deeply nested).
+ *
+ * @internal
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const chars = charCount(value);
+    if (chars <= MAX_QUOTED_CHARS) {
+      return JSON.stringify(value);
+    }
+    return `${JSON.stringify(
+      cutToChars(value, MAX_QUOTED_CHARS),
+    )}… (${chars.toLocaleString('en-US')} characters)`;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const text = String(value);
+    return text.length <= MAX_QUOTED_CHARS
+      ? text
+      : `${text.slice(0, MAX_QUOTED_CHARS)}…`;
+  }
+  if (value === null || value === undefined || typeof value === 'boolean') {
+    return String(value);
+  }
+  return Array.isArray(value) ? 'an array' : `an ${typeof value}`;
+}
+
+const formatNumber = (value: number) => value.toLocaleString('en-US');
+
+/** Unicode characters (code points) of a string, as PostgreSQL counts them. */
+function charCount(value: string): number {
+  let count = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    // A high surrogate followed by a low one is one character.
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count -= 1;
+        i += 1;
+      }
+    }
+  }
+  return count;
+}
+
+/** Whether a string fits `maxChars` characters (fast for short strings). */
+function fitsChars(value: string, maxChars: number): boolean {
+  return value.length <= maxChars || charCount(value) <= maxChars;
+}
+
+/** The first `maxChars` characters, never splitting a surrogate pair. */
+function cutToChars(value: string, maxChars: number): string {
+  let chars = 0;
+  let i = 0;
+  while (i < value.length && chars < maxChars) {
+    const code = value.charCodeAt(i);
+    const next = value.charCodeAt(i + 1);
+    i +=
+      code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff
+        ? 2
+        : 1;
+    chars += 1;
+  }
+  return value.slice(0, i);
+}
+
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/**
+ * Why a text cannot be stored as is in a column of `maxChars` characters,
+ * or null when it can: too long, a NUL character (PostgreSQL rejects it in
+ * text, SQLite stores it), an unpaired surrogate (not valid UTF-8).
+ *
+ * @internal
+ */
+export function textColumnProblem(
+  value: string,
+  maxChars: number,
+): string | null {
+  if (!fitsChars(value, maxChars)) {
+    return `is ${formatNumber(
+      charCount(value),
+    )} characters long, more than the ${maxChars} allowed`;
+  }
+  if (value.includes('\u0000')) {
+    return 'contains a NUL character';
+  }
+  if (!(value as unknown as WellFormedString).isWellFormed()) {
+    return 'contains an unpaired UTF-16 surrogate (not valid Unicode)';
+  }
+  return null;
+}
+
+/**
+ * Text where cutting is harmless (error messages and types): NUL and
+ * unpaired surrogates become U+FFFD, and text longer than `maxChars`
+ * characters is cut with {@link TRUNCATION_MARKER} at the end.
+ *
+ * @internal
+ */
+export function truncateText(value: string, maxChars: number): string {
+  let text = value;
+  if (text.includes('\u0000')) {
+    text = text.split('\u0000').join('\uFFFD');
+  }
+  text = (text as unknown as WellFormedString).toWellFormed();
+  if (fitsChars(text, maxChars)) {
+    return text;
+  }
+  return `${cutToChars(
+    text,
+    maxChars - TRUNCATION_MARKER.length,
+  )}${TRUNCATION_MARKER}`;
+}
+
+/**
+ * Checks a join key or identity (model, provider, operation, event id,
+ * agent id): cutting one would merge or mislabel calls, so a value that
+ * does not fit its column rejects the item.
+ *
+ * @throws IngestItemRejection naming the field, the value and the limit
+ * @internal
+ */
+export function checkIdentityText(
+  value: string,
+  field: string,
+  maxChars: number,
+): string {
+  const problem = textColumnProblem(value, maxChars);
+  if (problem) {
+    throw new IngestItemRejection(
+      `'${field}' ${describeValue(value)} ${problem}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The source fields (attribute or payload field names) the event fields
+ * came from, for rejection messages.
+ *
+ * @internal
+ */
+export type EventSourceFields = Record<
+  | 'sourceEventId'
+  | 'joinKey'
+  | 'model'
+  | 'provider'
+  | 'operation'
+  | 'agentJoinKeyCandidates',
+  string
+>;
+
+/**
+ * The one text policy of telemetry events, applied before the store so
+ * PostgreSQL and SQLite store the same rows: identities and join keys that
+ * do not fit their column reject the item; the error type is cut with a
+ * marker; agent match-only keys (e.g. a key alias) that do not fit are
+ * dropped, since they only help attribution.
+ *
+ * @throws IngestItemRejection naming the field, the value and the limit
+ * @internal
+ */
+export function applyEventTextPolicy(
+  event: UnresolvedTelemetryEvent,
+  fields: EventSourceFields,
+): UnresolvedTelemetryEvent {
+  const max = EVENT_TEXT_MAX_CHARS;
+  checkIdentityText(
+    event.sourceEventId,
+    fields.sourceEventId,
+    max.sourceEventId,
+  );
+  checkIdentityText(event.joinKey, fields.joinKey, max.joinKey);
+  checkIdentityText(event.operation, fields.operation, max.operation);
+  if (event.model !== null) {
+    checkIdentityText(event.model, fields.model, max.model);
+  }
+  if (event.provider !== null) {
+    checkIdentityText(event.provider, fields.provider, max.provider);
+  }
+  for (const key of event.agentJoinKeyCandidates) {
+    checkIdentityText(key, fields.agentJoinKeyCandidates, max.agentJoinKey);
+  }
+  const matchOnlyKeys = event.agentMatchOnlyKeys?.filter(
+    key => textColumnProblem(key, max.agentJoinKey) === null,
+  );
+  const errorType =
+    event.errorType === null
+      ? null
+      : truncateText(event.errorType, max.errorType);
+  return errorType === event.errorType &&
+    matchOnlyKeys?.length === event.agentMatchOnlyKeys?.length
+    ? event
+    : { ...event, errorType, agentMatchOnlyKeys: matchOnlyKeys };
+}
+
+/**
+ * Checks a call's time against the window `[now - maxAge, now +
+ * maxClockSkew]`.
+ *
+ * @throws IngestItemRejection naming the field, the value and the window
+ * @internal
+ */
+export function checkEventTimeMs(
+  epochMs: number,
+  field: string,
+  shownValue: unknown,
+  limits: IngestLimits,
+): number {
+  const nowMs = limits.now();
+  const earliest = nowMs - limits.maxAgeMs;
+  const latest = nowMs + limits.maxClockSkewMs;
+  if (!Number.isFinite(epochMs) || epochMs < earliest || epochMs > latest) {
+    const at =
+      Number.isFinite(epochMs) && Math.abs(epochMs) <= 8.64e15
+        ? ` (${new Date(epochMs).toISOString()})`
+        : '';
+    const window = (ms: number) =>
+      Number.isFinite(ms) && Math.abs(ms) <= 8.64e15
+        ? new Date(ms).toISOString()
+        : 'unbounded';
+    throw new IngestItemRejection(
+      `'${field}' ${describeValue(
+        shownValue,
+      )}${at} is outside the accepted window ${window(earliest)} to ${window(
+        latest,
+      )} (aiPlatform.ingest.plausibility.maxAge / maxClockSkew)`,
+    );
+  }
+  return epochMs;
+}
+
+/**
+ * Checks a token count: a finite integer from 0 to `maxTokensPerCall`.
+ *
+ * @throws IngestItemRejection naming the field, the value and the limit
+ * @internal
+ */
+export function checkTokenCount(
+  value: unknown,
+  field: string,
+  limits: IngestLimits,
+): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new IngestItemRejection(
+      `'${field}' must be a non-negative integer, got ${describeValue(value)}`,
+    );
+  }
+  if (value > limits.maxTokensPerCall) {
+    throw new IngestItemRejection(
+      `'${field}' ${describeValue(value)} is more than the ${formatNumber(
+        limits.maxTokensPerCall,
+      )} tokens allowed per call (aiPlatform.ingest.plausibility.maxTokensPerCall)`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks a cost: a finite number of USD from 0 to `maxCostUsdPerCall`.
+ *
+ * @throws IngestItemRejection naming the field, the value and the limit
+ * @internal
+ */
+export function checkCostUsd(
+  value: unknown,
+  field: string,
+  limits: IngestLimits,
+): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new IngestItemRejection(
+      `'${field}' must be a non-negative number of USD, got ${describeValue(
+        value,
+      )}`,
+    );
+  }
+  if (value > limits.maxCostUsdPerCall) {
+    throw new IngestItemRejection(
+      `'${field}' ${describeValue(value)} is more than the ${formatNumber(
+        limits.maxCostUsdPerCall,
+      )} USD allowed per call (aiPlatform.ingest.plausibility.maxCostUsdPerCall)`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks a duration in milliseconds: finite, from 0 to `maxCallDurationMs`.
+ *
+ * @throws IngestItemRejection naming the field, the value and the limit
+ * @internal
+ */
+export function checkDurationMs(
+  durationMs: number,
+  field: string,
+  limits: IngestLimits,
+): number {
+  if (!Number.isFinite(durationMs) || durationMs < 0) {
+    throw new IngestItemRejection(
+      `${field} must be a finite duration of zero or more, got ${describeValue(
+        durationMs,
+      )} ms`,
+    );
+  }
+  if (durationMs > limits.maxCallDurationMs) {
+    throw new IngestItemRejection(
+      `${field} ${formatNumber(
+        Math.round(durationMs),
+      )} ms is longer than the ${formatNumber(
+        limits.maxCallDurationMs,
+      )} ms allowed per call (aiPlatform.ingest.plausibility.maxCallDuration)`,
+    );
+  }
+  return durationMs;
+}
+
+/**
+ * Epoch values above this are milliseconds, not seconds: 1e11 seconds is
+ * the year 5138, 1e11 milliseconds is 1973.
+ */
+const EPOCH_MILLISECONDS_THRESHOLD = 1e11;
+
+/**
+ * Epoch milliseconds of a LiteLLM time that should be epoch seconds: some
+ * callers send milliseconds, which read as seconds land tens of thousands
+ * of years ahead. Values above 1e11 are taken as milliseconds.
+ *
+ * @internal
+ */
+export function epochSecondsOrMillisToMs(value: number): number {
+  return value > EPOCH_MILLISECONDS_THRESHOLD ? value : value * 1000;
+}
