@@ -1,17 +1,17 @@
 import {
   mockCredentials,
-  mockServices,
-  startTestBackend,
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { aiPlatformPlugin } from '../plugin';
+import {
+  startIngestTestBackend,
+  TEST_DATABASE_IDS,
+} from '../__testUtils__/ingestTestBackend';
 import evalFixture from '../ingest/__fixtures__/otlp-eval-results.json';
 
 jest.setTimeout(60_000);
@@ -83,20 +83,13 @@ const EXPECTED_ERROR_MESSAGE =
   "log record 4: evaluation 'Relevance': no catalog entity found; set 'aiplatform.entity_ref' or a gen_ai.agent.id / gen_ai.agent.name / gen_ai.request.model that an Agent or ModelEndpoint declares (seen: 'agt_unknown', 'eval-runner')";
 
 describe('POST /v1/logs', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = TestDatabases.create({ ids: TEST_DATABASE_IDS });
 
-  async function startBackend(databaseId: TestDatabaseId = 'SQLITE_3') {
-    const knex = await databases.init(databaseId);
-    const { server } = await startTestBackend({
-      features: [
-        aiPlatformPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-      ],
+  const startBackend = (databaseId: TestDatabaseId) =>
+    startIngestTestBackend(databases, databaseId, {
+      entities: ENTITIES,
+      permission: AuthorizeResult.ALLOW,
     });
-    return { server, knex };
-  }
 
   async function storedRuns(
     knex: Awaited<ReturnType<typeof startBackend>>['knex'],
@@ -141,8 +134,8 @@ describe('POST /v1/logs', () => {
     },
   );
 
-  it('answers {} for a batch without eval events and stores nothing', async () => {
-    const { server, knex } = await startBackend();
+  it.each(databases.eachSupportedId())('answers {} for a batch without eval events and stores nothing, %p', async databaseId => {
+    const { server, knex } = await startBackend(databaseId);
     const response = await request(server)
       .post(LOGS_PATH)
       .set('Authorization', SERVICE)
@@ -167,8 +160,8 @@ describe('POST /v1/logs', () => {
     expect(await knex('ai_platform_eval_runs')).toEqual([]);
   });
 
-  it('decodes protobuf from the OpenTelemetry serializer and answers in protobuf', async () => {
-    const { server, knex } = await startBackend();
+  it.each(databases.eachSupportedId())('decodes protobuf from the OpenTelemetry serializer and answers in protobuf, %p', async databaseId => {
+    const { server, knex } = await startBackend(databaseId);
     const resource = {
       attributes: { 'service.name': 'eval-runner' },
       droppedAttributesCount: 0,
@@ -233,8 +226,8 @@ describe('POST /v1/logs', () => {
     expect(Number(rows[0].started_at)).toBe(1789899310000);
   });
 
-  it('rejects malformed bodies with 400, other content types with 415', async () => {
-    const { server } = await startBackend();
+  it.each(databases.eachSupportedId())('rejects malformed bodies with 400, other content types with 415, %p', async databaseId => {
+    const { server } = await startBackend(databaseId);
     const notJson = await request(server)
       .post(LOGS_PATH)
       .set('Authorization', SERVICE)
@@ -270,8 +263,8 @@ describe('POST /v1/logs', () => {
     expect(text.status).toBe(415);
   });
 
-  it('accepts only service credentials (401 / 403) and then stores nothing', async () => {
-    const { server, knex } = await startBackend();
+  it.each(databases.eachSupportedId())('accepts only service credentials (401 / 403) and then stores nothing, %p', async databaseId => {
+    const { server, knex } = await startBackend(databaseId);
     for (const [authorization, status] of [
       [mockCredentials.none.header(), 401],
       ['Bearer not-a-valid-token', 401],
@@ -286,8 +279,8 @@ describe('POST /v1/logs', () => {
     expect(await knex('ai_platform_eval_runs')).toEqual([]);
   });
 
-  it('answers 503 with Retry-After when the database is gone', async () => {
-    const { server, knex } = await startBackend();
+  it.each(databases.eachSupportedId())('answers 503 with Retry-After when the database is gone, %p', async databaseId => {
+    const { server, knex } = await startBackend(databaseId);
     await knex.destroy();
     const response = await request(server)
       .post(LOGS_PATH)

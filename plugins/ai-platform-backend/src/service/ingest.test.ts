@@ -1,13 +1,10 @@
 import {
   mockCredentials,
-  mockServices,
-  startTestBackend,
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   JsonTraceSerializer,
@@ -22,7 +19,11 @@ import {
 import { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { aiPlatformPlugin } from '../plugin';
+import {
+  IngestTestBackendOptions,
+  startIngestTestBackend,
+  TEST_DATABASE_IDS,
+} from '../__testUtils__/ingestTestBackend';
 import otlpFixture from '../ingest/__fixtures__/otlp-agent-streamed-chat.json';
 import litellmFixture from '../ingest/__fixtures__/litellm-standard-logging-payloads.json';
 
@@ -102,28 +103,21 @@ function withFixtureWindow(config?: {
 }
 
 describe('telemetry ingest', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = TestDatabases.create({ ids: TEST_DATABASE_IDS });
 
-  async function startBackend(
-    options: {
-      databaseId?: TestDatabaseId;
-      config?: { aiPlatform: { ingest: { maxBodyBytes: number } } };
-      entities?: Entity[];
-    } = {},
-  ) {
-    const knex = await databases.init(options.databaseId ?? 'SQLITE_3');
-    const { server } = await startTestBackend({
-      features: [
-        aiPlatformPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        mockServices.rootConfig.factory({
-          data: withFixtureWindow(options.config),
-        }),
-        catalogServiceMock.factory({ entities: options.entities ?? ENTITIES }),
-      ],
+  /** Every test starts its own backend on a fresh database: PostgreSQL 15 and SQLite. */
+  async function startBackend(options: {
+    databaseId: TestDatabaseId;
+    config?: { aiPlatform: { ingest: { maxBodyBytes: number } } };
+    entities?: Entity[];
+    wrapClient?: IngestTestBackendOptions['wrapClient'];
+  }) {
+    return startIngestTestBackend(databases, options.databaseId, {
+      entities: options.entities ?? ENTITIES,
+      config: withFixtureWindow(options.config),
+      permission: AuthorizeResult.ALLOW,
+      wrapClient: options.wrapClient,
     });
-    return { server, knex };
   }
 
   async function usageOf(server: Server, entityRef: string) {
@@ -196,8 +190,8 @@ describe('telemetry ingest', () => {
       },
     );
 
-    it('never double counts a retried batch', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('never double counts a retried batch, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       for (let attempt = 0; attempt < 3; attempt++) {
         const response = await request(server)
           .post(TRACES_PATH)
@@ -208,8 +202,8 @@ describe('telemetry ingest', () => {
       await expectFixtureChatCall(server, 1);
     });
 
-    it('accepts a gzip-compressed body', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('accepts a gzip-compressed body, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const response = await request(server)
         .post(TRACES_PATH)
         .set('Authorization', SERVICE)
@@ -222,10 +216,10 @@ describe('telemetry ingest', () => {
       await expectFixtureChatCall(server);
     });
 
-    it('stores the same call from protobuf (gzipped or not) as from JSON', async () => {
+    it.each(databases.eachSupportedId())('stores the same call from protobuf (gzipped or not) as from JSON, %p', async databaseId => {
       const spans = await recordFixtureSpans();
-      const json = await startBackend();
-      const protobuf = await startBackend();
+      const json = await startBackend({ databaseId });
+      const protobuf = await startBackend({ databaseId });
 
       const jsonResponse = await request(json.server)
         .post(TRACES_PATH)
@@ -270,8 +264,8 @@ describe('telemetry ingest', () => {
       expect(protobufRow).toEqual(jsonRow);
     });
 
-    it('reports GenAI spans without a model as a partial success', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('reports GenAI spans without a model as a partial success, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const batch = structuredClone(otlpFixture);
       const spans: any[] = batch.resourceSpans[0].scopeSpans[0].spans;
       spans.push({
@@ -308,8 +302,8 @@ describe('telemetry ingest', () => {
       await expectFixtureChatCall(server, 1);
     });
 
-    it('answers a partial success in protobuf to a protobuf request', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('answers a partial success in protobuf to a protobuf request, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const spans = await recordFixtureSpans({ withoutModel: true });
       const response = await request(server)
         .post(TRACES_PATH)
@@ -326,8 +320,8 @@ describe('telemetry ingest', () => {
       expect(decoded.partialSuccess?.errorMessage).toContain('has no model');
     });
 
-    it('rejects malformed JSON with 400 and stores nothing', async () => {
-      const { server, knex } = await startBackend();
+    it.each(databases.eachSupportedId())('rejects malformed JSON with 400 and stores nothing, %p', async databaseId => {
+      const { server, knex } = await startBackend({ databaseId });
       const response = await request(server)
         .post(TRACES_PATH)
         .set('Authorization', SERVICE)
@@ -340,8 +334,8 @@ describe('telemetry ingest', () => {
       expect(await knex('ai_platform_events')).toEqual([]);
     });
 
-    it('rejects a request whose resourceSpans is not an array', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('rejects a request whose resourceSpans is not an array, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const response = await request(server)
         .post(TRACES_PATH)
         .set('Authorization', SERVICE)
@@ -352,8 +346,8 @@ describe('telemetry ingest', () => {
       );
     });
 
-    it('rejects malformed protobuf with 400', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('rejects malformed protobuf with 400, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const response = await request(server)
         .post(TRACES_PATH)
         .set('Authorization', SERVICE)
@@ -365,8 +359,8 @@ describe('telemetry ingest', () => {
       );
     });
 
-    it('rejects a body that is not valid gzip with 400', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('rejects a body that is not valid gzip with 400, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const response = await request(server)
         .post(TRACES_PATH)
         .set('Authorization', SERVICE)
@@ -379,8 +373,8 @@ describe('telemetry ingest', () => {
       );
     });
 
-    it('rejects an unsupported content type with 415', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('rejects an unsupported content type with 415, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const response = await request(server)
         .post(TRACES_PATH)
         .set('Authorization', SERVICE)
@@ -392,8 +386,9 @@ describe('telemetry ingest', () => {
       );
     });
 
-    it('rejects bodies over aiPlatform.ingest.maxBodyBytes with 413, also after gunzip', async () => {
+    it.each(databases.eachSupportedId())('rejects bodies over aiPlatform.ingest.maxBodyBytes with 413, also after gunzip, %p', async databaseId => {
       const { server, knex } = await startBackend({
+        databaseId,
         config: { aiPlatform: { ingest: { maxBodyBytes: 2000 } } },
       });
       const body = JSON.stringify(otlpFixture);
@@ -423,8 +418,8 @@ describe('telemetry ingest', () => {
       expect(await knex('ai_platform_events')).toEqual([]);
     });
 
-    it('counts calls to a model alias no entity declares as unattributed', async () => {
-      const { server, knex } = await startBackend({ entities: [] });
+    it.each(databases.eachSupportedId())('counts calls to a model alias no entity declares as unattributed, %p', async databaseId => {
+      const { server, knex } = await startBackend({ databaseId, entities: [] });
       const response = await request(server)
         .post(TRACES_PATH)
         .set('Authorization', SERVICE)
@@ -450,13 +445,27 @@ describe('telemetry ingest', () => {
   });
 
   describe('authentication', () => {
-    it.each([
-      [TRACES_PATH, 'application/json', JSON.stringify(otlpFixture)],
-      [LITELLM_PATH, 'application/json', JSON.stringify(litellmFixture)],
-    ])(
-      '%s accepts only service credentials',
-      async (path, contentType, body) => {
-        const { server, knex } = await startBackend();
+    it.each(
+      databases
+        .eachSupportedId()
+        .flatMap(([databaseId]) => [
+          [
+            TRACES_PATH,
+            databaseId,
+            'application/json',
+            JSON.stringify(otlpFixture),
+          ] as const,
+          [
+            LITELLM_PATH,
+            databaseId,
+            'application/json',
+            JSON.stringify(litellmFixture),
+          ] as const,
+        ]),
+    )(
+      '%s accepts only service credentials, %p',
+      async (path, databaseId, contentType, body) => {
+        const { server, knex } = await startBackend({ databaseId });
 
         const asUser = await request(server)
           .post(path)
@@ -483,8 +492,8 @@ describe('telemetry ingest', () => {
       },
     );
 
-    it('keeps requiring a user for reads', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('keeps requiring a user for reads, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const response = await request(server)
         .get('/api/ai-platform/usage/unattributed')
         .query(WINDOW)
@@ -574,8 +583,8 @@ describe('telemetry ingest', () => {
       },
     );
 
-    it('accepts a single object and counts a retried batch as duplicates', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('accepts a single object and counts a retried batch as duplicates, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const first = await request(server)
         .post(LITELLM_PATH)
         .set('Authorization', SERVICE)
@@ -601,8 +610,8 @@ describe('telemetry ingest', () => {
       expect(endpoint.requests).toBe(4);
     });
 
-    it('accepts NDJSON (log_format: ndjson)', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('accepts NDJSON (log_format: ndjson), %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const response = await request(server)
         .post(LITELLM_PATH)
         .set('Authorization', SERVICE)
@@ -617,8 +626,8 @@ describe('telemetry ingest', () => {
       });
     });
 
-    it('rejects a body that is neither an array nor an object', async () => {
-      const { server } = await startBackend();
+    it.each(databases.eachSupportedId())('rejects a body that is neither an array nor an object, %p', async databaseId => {
+      const { server } = await startBackend({ databaseId });
       const notJson = await request(server)
         .post(LITELLM_PATH)
         .set('Authorization', SERVICE)
@@ -640,31 +649,27 @@ describe('telemetry ingest', () => {
   });
 
   describe('database unavailable', () => {
-    it('answers 503 with Retry-After and stores the retried batch once the database is back', async () => {
-      const knex = await databases.init('SQLITE_3');
+    it.each(databases.eachSupportedId())('answers 503 with Retry-After and stores the retried batch once the database is back, %p', async databaseId => {
       let databaseDown = false;
       // The plugin's knex, whose transactions fail like an unreachable
       // PostgreSQL while `databaseDown` is set.
-      const flakyKnex = new Proxy(knex, {
-        get(target, property, receiver) {
-          if (property === 'transaction' && databaseDown) {
-            return () =>
-              Promise.reject(
-                Object.assign(
-                  new Error('connect ECONNREFUSED 127.0.0.1:5432'),
-                  { code: 'ECONNREFUSED' },
-                ),
-              );
-          }
-          return Reflect.get(target, property, receiver);
-        },
-      });
-      const { server } = await startTestBackend({
-        features: [
-          aiPlatformPlugin,
-          mockServices.database.factory({ knex: flakyKnex }),
-          catalogServiceMock.factory({ entities: ENTITIES }),
-        ],
+      const { server, knex } = await startBackend({
+        databaseId,
+        wrapClient: client =>
+          new Proxy(client, {
+            get(target, property, receiver) {
+              if (property === 'transaction' && databaseDown) {
+                return () =>
+                  Promise.reject(
+                    Object.assign(
+                      new Error('connect ECONNREFUSED 127.0.0.1:5432'),
+                      { code: 'ECONNREFUSED' },
+                    ),
+                  );
+              }
+              return Reflect.get(target, property, receiver);
+            },
+          }),
       });
 
       databaseDown = true;
@@ -696,8 +701,8 @@ describe('telemetry ingest', () => {
       });
     });
 
-    it('answers 503 when the connection pool is gone', async () => {
-      const { server, knex } = await startBackend();
+    it.each(databases.eachSupportedId())('answers 503 when the connection pool is gone, %p', async databaseId => {
+      const { server, knex } = await startBackend({ databaseId });
       await knex.destroy();
       const response = await request(server)
         .post(TRACES_PATH)
