@@ -404,6 +404,31 @@ test('the AI Platform page shows the fleet, golden paths, spend, GPUs and unattr
 
   const endpointRef = await goldenPathEndpoint(request, token);
   await sendFirstInference(request, token, endpointRef);
+  // A call for an alias no entity declares, so the unattributed panel has a row to show.
+  const unknownAlias = await request.post(
+    `${backend}/api/ai-platform/ingest/litellm`,
+    {
+      headers: { Authorization: `Bearer ${ingestToken}` },
+      data: [
+        {
+          id: `e2e-unattributed-${Date.now()}`,
+          call_type: 'acompletion',
+          stream: false,
+          status: 'success',
+          model: 'e2e-no-such-alias',
+          model_group: 'e2e-no-such-alias',
+          custom_llm_provider: 'openai',
+          prompt_tokens: 10,
+          completion_tokens: 5,
+          total_tokens: 15,
+          response_cost: 0.0001,
+          startTime: Date.now() / 1000 - 2,
+          endTime: Date.now() / 1000 - 1,
+        },
+      ],
+    },
+  );
+  expect(unknownAlias.ok(), await unknownAlias.text()).toBe(true);
 
   await page.setViewportSize({ width: 1280, height: 900 });
   await signInAsGuest(page);
