@@ -1,14 +1,15 @@
 import {
   mockCredentials,
-  mockServices,
-  startTestBackend,
+  TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
+import {
+  startIngestTestBackend,
+  TEST_DATABASE_IDS,
+} from './__testUtils__/ingestTestBackend';
 import { TelemetryEvent } from './database/TelemetryStore';
-import { aiPlatformPlugin } from './plugin';
 
 jest.setTimeout(60_000);
 
@@ -45,27 +46,15 @@ function chatEvent(
 }
 
 describe('aiPlatformPlugin', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const databases = TestDatabases.create({ ids: TEST_DATABASE_IDS });
 
-  async function startBackend(
-    permissionResult: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
-  ) {
-    const knex = await databases.init('SQLITE_3');
-    const { server } = await startTestBackend({
-      features: [
-        aiPlatformPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.permissions.factory({ result: permissionResult }),
-      ],
-    });
-    const store = await DatabaseTelemetryStore.create({
-      database: { getClient: async () => knex },
-    });
-    return { server, store };
-  }
+  const startBackend = (
+    databaseId: TestDatabaseId,
+    permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  ) => startIngestTestBackend(databases, databaseId, { permission });
 
-  it('answers health checks without credentials', async () => {
-    const { server } = await startBackend(AuthorizeResult.DENY);
+  it.each(databases.eachSupportedId())('answers health checks without credentials, %p', async databaseId => {
+    const { server } = await startBackend(databaseId, AuthorizeResult.DENY);
     const response = await request(server)
       .get('/api/ai-platform/health')
       .set('Authorization', mockCredentials.none.header());
@@ -73,8 +62,8 @@ describe('aiPlatformPlugin', () => {
     expect(response.body).toEqual({ status: 'ok' });
   });
 
-  it('rejects usage requests without credentials', async () => {
-    const { server } = await startBackend(AuthorizeResult.ALLOW);
+  it.each(databases.eachSupportedId())('rejects usage requests without credentials, %p', async databaseId => {
+    const { server } = await startBackend(databaseId, AuthorizeResult.ALLOW);
     const response = await request(server)
       .get(USAGE_PATH)
       .query(WINDOW_QUERY)
@@ -83,8 +72,8 @@ describe('aiPlatformPlugin', () => {
     expect(response.body.error.name).toBe('AuthenticationError');
   });
 
-  it('rejects usage requests from services', async () => {
-    const { server } = await startBackend(AuthorizeResult.ALLOW);
+  it.each(databases.eachSupportedId())('rejects usage requests from services, %p', async databaseId => {
+    const { server } = await startBackend(databaseId, AuthorizeResult.ALLOW);
     const response = await request(server)
       .get(USAGE_PATH)
       .query(WINDOW_QUERY)
@@ -92,8 +81,8 @@ describe('aiPlatformPlugin', () => {
     expect(response.status).toBe(403);
   });
 
-  it('forbids usage when the permission policy denies it', async () => {
-    const { server, store } = await startBackend(AuthorizeResult.DENY);
+  it.each(databases.eachSupportedId())('forbids usage when the permission policy denies it, %p', async databaseId => {
+    const { server, store } = await startBackend(databaseId, AuthorizeResult.DENY);
     await store.insertEvents([chatEvent('r1')]);
     const byEntity = await request(server)
       .get(USAGE_PATH)
@@ -114,8 +103,8 @@ describe('aiPlatformPlugin', () => {
     expect(unattributed.status).toBe(403);
   });
 
-  it('returns usage stored through the telemetry store', async () => {
-    const { server, store } = await startBackend(AuthorizeResult.ALLOW);
+  it.each(databases.eachSupportedId())('returns usage stored through the telemetry store, %p', async databaseId => {
+    const { server, store } = await startBackend(databaseId, AuthorizeResult.ALLOW);
     await store.insertEvents([
       chatEvent('r1'),
       chatEvent('r2', { ttftMs: 500, latencyMs: 3000 }),
@@ -178,8 +167,8 @@ describe('aiPlatformPlugin', () => {
     ]);
   });
 
-  it('rejects a malformed window with a message naming the parameter', async () => {
-    const { server } = await startBackend(AuthorizeResult.ALLOW);
+  it.each(databases.eachSupportedId())('rejects a malformed window with a message naming the parameter, %p', async databaseId => {
+    const { server } = await startBackend(databaseId, AuthorizeResult.ALLOW);
     const response = await request(server)
       .get(USAGE_PATH)
       .query({ from: 'yesterday' })

@@ -1,18 +1,19 @@
 import {
   mockCredentials,
-  mockServices,
-  startTestBackend,
+  TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { Knex } from 'knex';
 import { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { aiPlatformPlugin } from '../plugin';
+import {
+  startIngestTestBackend,
+  TEST_DATABASE_IDS,
+} from '../__testUtils__/ingestTestBackend';
 import histogramFixture from '../ingest/__fixtures__/otlp-genai-histograms.json';
 
 jest.setTimeout(60_000);
@@ -139,20 +140,18 @@ async function gatewayTtftOf(server: Server) {
 }
 
 describe('POST /v1/metrics', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = TestDatabases.create({ ids: TEST_DATABASE_IDS });
+
+  const startBackend = (databaseId: TestDatabaseId) =>
+    startIngestTestBackend(databases, databaseId, {
+      entities: ENTITIES,
+      permission: AuthorizeResult.ALLOW,
+    });
 
   it.each(databases.eachSupportedId())(
     'stores GenAI histograms and serves a TTFT p95 estimate in /usage, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const { server } = await startTestBackend({
-        features: [
-          aiPlatformPlugin,
-          mockServices.database.factory({ knex }),
-          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-          catalogServiceMock.factory({ entities: ENTITIES }),
-        ],
-      });
+      const { server, knex } = await startBackend(databaseId);
       expect(await gatewayTtftOf(server)).toEqual({
         p95Estimate: null,
         count: 0,
@@ -218,29 +217,17 @@ describe('POST /v1/metrics', () => {
   it.each(databases.eachSupportedId())(
     'stores from OpenTelemetry protobuf (gzip) what it stores from the same JSON, %p',
     async databaseId => {
-      const startBackend = async (knex: Knex) =>
-        (
-          await startTestBackend({
-            features: [
-              aiPlatformPlugin,
-              mockServices.database.factory({ knex }),
-              mockServices.permissions.factory({
-                result: AuthorizeResult.ALLOW,
-              }),
-              catalogServiceMock.factory({ entities: ENTITIES }),
-            ],
-          })
-        ).server;
-      const jsonKnex = await databases.init(databaseId);
-      const jsonServer = await startBackend(jsonKnex);
+      const { server: jsonServer, knex: jsonKnex } = await startBackend(
+        databaseId,
+      );
       const jsonResponse = await request(jsonServer)
         .post(METRICS_PATH)
         .set('Authorization', SERVICE)
         .send(histogramFixture);
       expect(jsonResponse.status).toBe(200);
 
-      const protobufKnex = await databases.init(databaseId);
-      const protobufServer = await startBackend(protobufKnex);
+      const { server: protobufServer, knex: protobufKnex } =
+        await startBackend(databaseId);
       const body = Buffer.from(
         ProtobufMetricsSerializer.serializeRequest(
           sdkResourceMetricsOf(histogramFixture) as any,
@@ -309,14 +296,11 @@ describe('POST /v1/metrics', () => {
     },
   );
 
-  it('answers 415 for other content types and 400 for malformed protobuf or JSON', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const { server } = await startTestBackend({
-      features: [
-        aiPlatformPlugin,
-        mockServices.database.factory({ knex }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-      ],
+  it.each(databases.eachSupportedId())(
+    'answers 415 for other content types and 400 for malformed protobuf or JSON, %p',
+    async databaseId => {
+    const { server } = await startIngestTestBackend(databases, databaseId, {
+      entities: ENTITIES,
     });
     const text = await request(server)
       .post(METRICS_PATH)

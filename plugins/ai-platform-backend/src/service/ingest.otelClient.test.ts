@@ -1,14 +1,6 @@
-import { authServiceFactory } from '@backstage/backend-defaults/auth';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as OTLPHttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -21,13 +13,15 @@ import {
 import { Agent, request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { DatabaseTelemetryStore } from '../database/DatabaseTelemetryStore';
+import {
+  CATALOG_ONLY_TOKEN,
+  INGEST_TOKEN,
+  startIngestTestBackend,
+  TEST_DATABASE_IDS,
+} from '../__testUtils__/ingestTestBackend';
 import { entitySubject } from '../database/telemetrySubject';
-import { aiPlatformPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
-
-const INGEST_TOKEN = 'test-ingest-token-0123456789';
 
 const ENTITIES: Entity[] = [
   {
@@ -144,43 +138,14 @@ function tracesUrl(server: Server) {
 }
 
 describe('OpenTelemetry SDK → OTLP ingest', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const databases = TestDatabases.create({ ids: TEST_DATABASE_IDS });
 
-  it('accepts the OTLP/HTTP JSON exporter with an external access static token', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const { server } = await startTestBackend({
-      features: [
-        aiPlatformPlugin,
-        authServiceFactory,
-        httpAuthServiceFactory,
-        mockServices.database.factory({ knex }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              baseUrl: 'http://localhost:7007',
-              auth: {
-                externalAccess: [
-                  {
-                    type: 'static',
-                    options: { token: INGEST_TOKEN, subject: 'llm-gateway' },
-                    accessRestrictions: [{ plugin: 'ai-platform' }],
-                  },
-                  {
-                    type: 'static',
-                    options: {
-                      token: 'catalog-only-token-0123456789',
-                      subject: 'catalog-reader',
-                    },
-                    accessRestrictions: [{ plugin: 'catalog' }],
-                  },
-                ],
-              },
-            },
-          },
-        }),
-      ],
-    });
+  it.each(databases.eachSupportedId())('accepts the OTLP/HTTP JSON exporter with an external access static token, %p', async databaseId => {
+    const { server, knex, store } = await startIngestTestBackend(
+      databases,
+      databaseId,
+      { entities: ENTITIES, ingestToken: true },
+    );
 
     const wrongToken = await sendAgentTurn(
       preloadHttpTransport(
@@ -195,7 +160,7 @@ describe('OpenTelemetry SDK → OTLP ingest', () => {
       preloadHttpTransport(
         new OTLPHttpJsonTraceExporter({
           url: tracesUrl(server),
-          headers: { Authorization: 'Bearer catalog-only-token-0123456789' },
+          headers: { Authorization: `Bearer ${CATALOG_ONLY_TOKEN}` },
         }),
       ),
     );
@@ -212,9 +177,6 @@ describe('OpenTelemetry SDK → OTLP ingest', () => {
     );
     expect(results).toEqual([ExportResultCode.SUCCESS]);
 
-    const store = await DatabaseTelemetryStore.create({
-      database: { getClient: async () => knex },
-    });
     const window = {
       from: new Date(Date.now() - 2 * 60 * 60 * 1000),
       to: new Date(Date.now() + 60 * 60 * 1000),
@@ -238,15 +200,10 @@ describe('OpenTelemetry SDK → OTLP ingest', () => {
     }
   });
 
-  it('accepts the OTLP/HTTP protobuf exporter; the usage API shows the calls', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const { server } = await startTestBackend({
-      features: [
-        aiPlatformPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-      ],
+  it.each(databases.eachSupportedId())('accepts the OTLP/HTTP protobuf exporter; the usage API shows the calls, %p', async databaseId => {
+    const { server } = await startIngestTestBackend(databases, databaseId, {
+      entities: ENTITIES,
+      permission: AuthorizeResult.ALLOW,
     });
 
     const results = await sendAgentTurn(

@@ -1,14 +1,11 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { aiPlatformPlugin } from '../plugin';
+import {
+  startIngestTestBackend,
+  TEST_DATABASE_IDS,
+} from '../__testUtils__/ingestTestBackend';
 import otlpFixture from '../ingest/__fixtures__/otlp-agent-streamed-chat.json';
 import litellmFixture from '../ingest/__fixtures__/litellm-standard-logging-payloads.json';
 
@@ -51,21 +48,20 @@ const CONFIG = {
 };
 
 describe('cost from pricing when the gateway reports none', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = TestDatabases.create({ ids: TEST_DATABASE_IDS });
 
   it.each(databases.eachSupportedId())(
     'prices LiteLLM and OTLP calls from the endpoint spec, then the config table, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      const { server } = await startTestBackend({
-        features: [
-          aiPlatformPlugin,
-          mockServices.database.factory({ knex }),
-          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-          mockServices.rootConfig.factory({ data: CONFIG }),
-          catalogServiceMock.factory({ entities: ENTITIES }),
-        ],
-      });
+      const { server, knex } = await startIngestTestBackend(
+        databases,
+        databaseId,
+        {
+          entities: ENTITIES,
+          config: CONFIG,
+          permission: AuthorizeResult.ALLOW,
+        },
+      );
 
       const payloads: any[] = structuredClone(litellmFixture);
       payloads[1].response_cost = null; // 500 in, 50 out

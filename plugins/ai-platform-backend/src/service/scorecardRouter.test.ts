@@ -1,18 +1,18 @@
 import {
   mockCredentials,
-  mockServices,
-  startTestBackend,
+  TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { DatabaseTelemetryStore } from '../database/DatabaseTelemetryStore';
+import {
+  startIngestTestBackend,
+  TEST_DATABASE_IDS,
+} from '../__testUtils__/ingestTestBackend';
 import { bucketForValue, valueForBucket } from '../database/logBucketSketch';
 import { TelemetryEvent } from '../database/TelemetryStore';
 import promptfooResults from '../evals/__fixtures__/promptfoo-results.json';
-import { aiPlatformPlugin } from '../plugin';
 import { parseTimeseriesQuery } from './scorecardRouter';
 
 jest.setTimeout(60_000);
@@ -81,29 +81,20 @@ function call(id: string, occurredAt: Date, ttftMs: number): TelemetryEvent {
 }
 
 describe('scorecard and eval routes', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const databases = TestDatabases.create({ ids: TEST_DATABASE_IDS });
 
-  async function startBackend(
-    result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
-  ) {
-    const knex = await databases.init('SQLITE_3');
-    const { server } = await startTestBackend({
-      features: [
-        aiPlatformPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.permissions.factory({ result }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-      ],
+  const startBackend = (
+    databaseId: TestDatabaseId,
+    permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  ) =>
+    startIngestTestBackend(databases, databaseId, {
+      entities: ENTITIES,
+      permission,
     });
-    const store = await DatabaseTelemetryStore.create({
-      database: { getClient: async () => knex },
-    });
-    return { server, store };
-  }
 
   describe('POST /evals', () => {
-    it('stores promptfoo output once and answers retries as duplicates', async () => {
-      const { server } = await startBackend(AuthorizeResult.ALLOW);
+    it.each(databases.eachSupportedId())('stores promptfoo output once and answers retries as duplicates, %p', async databaseId => {
+      const { server } = await startBackend(databaseId, AuthorizeResult.ALLOW);
       const post = () =>
         request(server)
           .post('/api/ai-platform/evals')
@@ -134,8 +125,8 @@ describe('scorecard and eval routes', () => {
       expect(retry.body).toEqual({ ...first.body, duplicate: true });
     });
 
-    it('stores the generic format', async () => {
-      const { server } = await startBackend(AuthorizeResult.ALLOW);
+    it.each(databases.eachSupportedId())('stores the generic format, %p', async databaseId => {
+      const { server } = await startBackend(databaseId, AuthorizeResult.ALLOW);
       const response = await request(server)
         .post('/api/ai-platform/evals')
         .set('Authorization', SERVICE)
@@ -153,11 +144,23 @@ describe('scorecard and eval routes', () => {
       expect(response.body.run).toMatchObject({ source: 'generic', total: 10 });
     });
 
-    it.each([
-      [{ entityRef: 'checkout-agent' }, /Invalid entity ref 'checkout-agent'/],
-      [{ score: 'high' }, /'score': expected a number between 0 and 1/],
-    ])('answers 400 for %j', async (overrides, message) => {
-      const { server } = await startBackend(AuthorizeResult.ALLOW);
+    it.each(
+      databases
+        .eachSupportedId()
+        .flatMap(([databaseId]) => [
+          [
+            { entityRef: 'checkout-agent' },
+            databaseId,
+            /Invalid entity ref 'checkout-agent'/,
+          ] as const,
+          [
+            { score: 'high' },
+            databaseId,
+            /'score': expected a number between 0 and 1/,
+          ] as const,
+        ]),
+    )('answers 400 for %j, %p', async (overrides, databaseId, message) => {
+      const { server } = await startBackend(databaseId, AuthorizeResult.ALLOW);
       const response = await request(server)
         .post('/api/ai-platform/evals')
         .set('Authorization', SERVICE)
@@ -176,8 +179,8 @@ describe('scorecard and eval routes', () => {
       expect(response.body.error.message).toMatch(message);
     });
 
-    it('answers 401 without and 403 with user credentials', async () => {
-      const { server } = await startBackend(AuthorizeResult.ALLOW);
+    it.each(databases.eachSupportedId())('answers 401 without and 403 with user credentials, %p', async databaseId => {
+      const { server } = await startBackend(databaseId, AuthorizeResult.ALLOW);
       const none = await request(server)
         .post('/api/ai-platform/evals')
         .set('Authorization', mockCredentials.none.header())
@@ -192,8 +195,8 @@ describe('scorecard and eval routes', () => {
   });
 
   describe('scorecards', () => {
-    it('evaluates on demand, grows the history and serves it', async () => {
-      const { server, store } = await startBackend(AuthorizeResult.ALLOW);
+    it.each(databases.eachSupportedId())('evaluates on demand, grows the history and serves it, %p', async databaseId => {
+      const { server, store } = await startBackend(databaseId, AuthorizeResult.ALLOW);
       const now = Date.now();
       await store.insertEvents(
         Array.from({ length: 20 }, (_, i) =>
@@ -269,8 +272,8 @@ describe('scorecard and eval routes', () => {
       expect(missing.status).toBe(404);
     });
 
-    it('carries month-to-date usage and 30 daily points with the scorecard', async () => {
-      const { server, store } = await startBackend(AuthorizeResult.ALLOW);
+    it.each(databases.eachSupportedId())('carries month-to-date usage and 30 daily points with the scorecard, %p', async databaseId => {
+      const { server, store } = await startBackend(databaseId, AuthorizeResult.ALLOW);
       const at = new Date(Date.now() - 1000);
       await store.insertEvents([
         ...Array.from({ length: 8 }, (_, i) => call(`ok-${i}`, at, 300)),
@@ -318,8 +321,8 @@ describe('scorecard and eval routes', () => {
       expect(daily.slice(0, 29).every(d => d.requests === 0)).toBe(true);
     });
 
-    it('lists the agents and endpoints of a group and its sub-groups', async () => {
-      const { server } = await startBackend(AuthorizeResult.ALLOW);
+    it.each(databases.eachSupportedId())('lists the agents and endpoints of a group and its sub-groups, %p', async databaseId => {
+      const { server } = await startBackend(databaseId, AuthorizeResult.ALLOW);
       await request(server)
         .post(
           '/api/ai-platform/scorecards/by-entity/modelendpoint/default/llama-chat/evaluate',
@@ -356,8 +359,8 @@ describe('scorecard and eval routes', () => {
       expect(bad.body.error.message).toMatch(/'owner'/);
     });
 
-    it('answers 401 without credentials and 403 when not allowed', async () => {
-      const { server } = await startBackend(AuthorizeResult.DENY);
+    it.each(databases.eachSupportedId())('answers 401 without credentials and 403 when not allowed, %p', async databaseId => {
+      const { server } = await startBackend(databaseId, AuthorizeResult.DENY);
       for (const [method, path] of [
         ['get', `/api/ai-platform/scorecards/by-entity/${AGENT_PATH}`],
         [
@@ -393,8 +396,8 @@ describe('scorecard and eval routes', () => {
   });
 
   describe('GET /timeseries', () => {
-    it('sums the hourly rollups and reads TTFT p95 per step', async () => {
-      const { server, store } = await startBackend(AuthorizeResult.ALLOW);
+    it.each(databases.eachSupportedId())('sums the hourly rollups and reads TTFT p95 per step, %p', async databaseId => {
+      const { server, store } = await startBackend(databaseId, AuthorizeResult.ALLOW);
       const currentHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
       await store.insertEvents([
         call('h0-1', new Date(currentHour + 1000), 100),
