@@ -134,159 +134,178 @@ describe('POST /v1/logs', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())('answers {} for a batch without eval events and stores nothing, %p', async databaseId => {
-    const { server, knex } = await startBackend(databaseId);
-    const response = await request(server)
-      .post(LOGS_PATH)
-      .set('Authorization', SERVICE)
-      .send({
-        resourceLogs: [
-          {
-            scopeLogs: [
-              {
-                logRecords: [
-                  {
-                    timeUnixNano: '1789899321000000000',
-                    body: { stringValue: 'hello' },
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      });
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({});
-    expect(await knex('ai_platform_eval_runs')).toEqual([]);
-  });
-
-  it.each(databases.eachSupportedId())('decodes protobuf from the OpenTelemetry serializer and answers in protobuf, %p', async databaseId => {
-    const { server, knex } = await startBackend(databaseId);
-    const resource = {
-      attributes: { 'service.name': 'eval-runner' },
-      droppedAttributesCount: 0,
-    };
-    const scope = { name: 'example.genai.evals' };
-    const record = (spanId: string, score: number) => ({
-      hrTime: [1789899310, 0],
-      hrTimeObserved: [1789899310, 0],
-      eventName: 'gen_ai.evaluation.result',
-      severityNumber: 9,
-      attributes: {
-        'gen_ai.evaluation.name': 'Relevance',
-        'gen_ai.evaluation.score.value': score,
-        'gen_ai.evaluation.score.label': 'pass',
-        'gen_ai.agent.id': 'agt_01J9',
-      },
-      droppedAttributesCount: 0,
-      spanContext: {
-        traceId: '5b8efff798038103d269b633813fc60c',
-        spanId,
-        traceFlags: 1,
-      },
-      resource,
-      instrumentationScope: scope,
-    });
-    const body = Buffer.from(
-      ProtobufLogsSerializer.serializeRequest([
-        record('eee19b7ec3c1b174', 0.75),
-        record('eee19b7ec3c1b175', 1.5),
-      ] as any)!,
-    );
-    const response = await request(server)
-      .post(LOGS_PATH)
-      .set('Authorization', SERVICE)
-      .set('Content-Type', 'application/x-protobuf')
-      .buffer(true)
-      .parse(binaryBody)
-      .send(body);
-    expect(response.status).toBe(200);
-    expect(response.headers['content-type']).toMatch(/application\/x-protobuf/);
-    const decoded = ProtobufLogsSerializer.deserializeResponse(
-      new Uint8Array(response.body),
-    );
-    expect(Number(decoded.partialSuccess?.rejectedLogRecords)).toBe(1);
-    expect(decoded.partialSuccess?.errorMessage).toBe(
-      "1 log record(s) rejected: log record 1: evaluation 'Relevance': 'gen_ai.evaluation.score.value' must be a number between 0 and 1, got 1.5",
-    );
-    const rows = await knex('ai_platform_eval_runs');
-    expect(rows).toEqual([
-      expect.objectContaining({
-        entity_ref: AGENT_REF,
-        suite: 'Relevance',
-        suite_version: 'unversioned',
-        run_id: '5b8efff798038103d269b633813fc60c-eee19b7ec3c1b174:Relevance',
-        source: 'otlp',
-        passed: 1,
-        failed: 0,
-        total: 1,
-      }),
-    ]);
-    expect(Number(rows[0].score)).toBe(0.75);
-    expect(Number(rows[0].started_at)).toBe(1789899310000);
-  });
-
-  it.each(databases.eachSupportedId())('rejects malformed bodies with 400, other content types with 415, %p', async databaseId => {
-    const { server } = await startBackend(databaseId);
-    const notJson = await request(server)
-      .post(LOGS_PATH)
-      .set('Authorization', SERVICE)
-      .set('Content-Type', 'application/json')
-      .send('{"resourceLogs": [');
-    expect(notJson.status).toBe(400);
-    expect(notJson.body.error.message).toMatch(
-      /^Malformed JSON body: .*; expected an OTLP ExportLogsServiceRequest$/,
-    );
-
-    const wrongShape = await request(server)
-      .post(LOGS_PATH)
-      .set('Authorization', SERVICE)
-      .send({ resourceLogs: [{ scopeLogs: { logRecords: [] } }] });
-    expect(wrongShape.status).toBe(400);
-    expect(wrongShape.body.error.message).toBe(
-      "Invalid OTLP logs request: 'resourceLogs[0].scopeLogs' must be an array",
-    );
-
-    const notProtobuf = await request(server)
-      .post(LOGS_PATH)
-      .set('Authorization', SERVICE)
-      .set('Content-Type', 'application/x-protobuf')
-      .send(Buffer.from([0x0a, 0xff, 0xff, 0xff]));
-    expect(notProtobuf.status).toBe(400);
-    expect(notProtobuf.body.error.message).toMatch(/^Malformed protobuf body/);
-
-    const text = await request(server)
-      .post(LOGS_PATH)
-      .set('Authorization', SERVICE)
-      .set('Content-Type', 'text/plain')
-      .send('hello');
-    expect(text.status).toBe(415);
-  });
-
-  it.each(databases.eachSupportedId())('accepts only service credentials (401 / 403) and then stores nothing, %p', async databaseId => {
-    const { server, knex } = await startBackend(databaseId);
-    for (const [authorization, status] of [
-      [mockCredentials.none.header(), 401],
-      ['Bearer not-a-valid-token', 401],
-      [mockCredentials.user.header(), 403],
-    ] as const) {
+  it.each(databases.eachSupportedId())(
+    'answers {} for a batch without eval events and stores nothing, %p',
+    async databaseId => {
+      const { server, knex } = await startBackend(databaseId);
       const response = await request(server)
         .post(LOGS_PATH)
-        .set('Authorization', authorization)
-        .send(evalFixture);
-      expect(response.status).toBe(status);
-    }
-    expect(await knex('ai_platform_eval_runs')).toEqual([]);
-  });
+        .set('Authorization', SERVICE)
+        .send({
+          resourceLogs: [
+            {
+              scopeLogs: [
+                {
+                  logRecords: [
+                    {
+                      timeUnixNano: '1789899321000000000',
+                      body: { stringValue: 'hello' },
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({});
+      expect(await knex('ai_platform_eval_runs')).toEqual([]);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('answers 503 with Retry-After when the database is gone, %p', async databaseId => {
-    const { server, knex } = await startBackend(databaseId);
-    await knex.destroy();
-    const response = await request(server)
-      .post(LOGS_PATH)
-      .set('Authorization', SERVICE)
-      .send(evalFixture);
-    expect(response.status).toBe(503);
-    expect(response.headers['retry-after']).toBe('30');
-  });
+  it.each(databases.eachSupportedId())(
+    'decodes protobuf from the OpenTelemetry serializer and answers in protobuf, %p',
+    async databaseId => {
+      const { server, knex } = await startBackend(databaseId);
+      const resource = {
+        attributes: { 'service.name': 'eval-runner' },
+        droppedAttributesCount: 0,
+      };
+      const scope = { name: 'example.genai.evals' };
+      const record = (spanId: string, score: number) => ({
+        hrTime: [1789899310, 0],
+        hrTimeObserved: [1789899310, 0],
+        eventName: 'gen_ai.evaluation.result',
+        severityNumber: 9,
+        attributes: {
+          'gen_ai.evaluation.name': 'Relevance',
+          'gen_ai.evaluation.score.value': score,
+          'gen_ai.evaluation.score.label': 'pass',
+          'gen_ai.agent.id': 'agt_01J9',
+        },
+        droppedAttributesCount: 0,
+        spanContext: {
+          traceId: '5b8efff798038103d269b633813fc60c',
+          spanId,
+          traceFlags: 1,
+        },
+        resource,
+        instrumentationScope: scope,
+      });
+      const body = Buffer.from(
+        ProtobufLogsSerializer.serializeRequest([
+          record('eee19b7ec3c1b174', 0.75),
+          record('eee19b7ec3c1b175', 1.5),
+        ] as any)!,
+      );
+      const response = await request(server)
+        .post(LOGS_PATH)
+        .set('Authorization', SERVICE)
+        .set('Content-Type', 'application/x-protobuf')
+        .buffer(true)
+        .parse(binaryBody)
+        .send(body);
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toMatch(
+        /application\/x-protobuf/,
+      );
+      const decoded = ProtobufLogsSerializer.deserializeResponse(
+        new Uint8Array(response.body),
+      );
+      expect(Number(decoded.partialSuccess?.rejectedLogRecords)).toBe(1);
+      expect(decoded.partialSuccess?.errorMessage).toBe(
+        "1 log record(s) rejected: log record 1: evaluation 'Relevance': 'gen_ai.evaluation.score.value' must be a number between 0 and 1, got 1.5",
+      );
+      const rows = await knex('ai_platform_eval_runs');
+      expect(rows).toEqual([
+        expect.objectContaining({
+          entity_ref: AGENT_REF,
+          suite: 'Relevance',
+          suite_version: 'unversioned',
+          run_id: '5b8efff798038103d269b633813fc60c-eee19b7ec3c1b174:Relevance',
+          source: 'otlp',
+          passed: 1,
+          failed: 0,
+          total: 1,
+        }),
+      ]);
+      expect(Number(rows[0].score)).toBe(0.75);
+      expect(Number(rows[0].started_at)).toBe(1789899310000);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'rejects malformed bodies with 400, other content types with 415, %p',
+    async databaseId => {
+      const { server } = await startBackend(databaseId);
+      const notJson = await request(server)
+        .post(LOGS_PATH)
+        .set('Authorization', SERVICE)
+        .set('Content-Type', 'application/json')
+        .send('{"resourceLogs": [');
+      expect(notJson.status).toBe(400);
+      expect(notJson.body.error.message).toMatch(
+        /^Malformed JSON body: .*; expected an OTLP ExportLogsServiceRequest$/,
+      );
+
+      const wrongShape = await request(server)
+        .post(LOGS_PATH)
+        .set('Authorization', SERVICE)
+        .send({ resourceLogs: [{ scopeLogs: { logRecords: [] } }] });
+      expect(wrongShape.status).toBe(400);
+      expect(wrongShape.body.error.message).toBe(
+        "Invalid OTLP logs request: 'resourceLogs[0].scopeLogs' must be an array",
+      );
+
+      const notProtobuf = await request(server)
+        .post(LOGS_PATH)
+        .set('Authorization', SERVICE)
+        .set('Content-Type', 'application/x-protobuf')
+        .send(Buffer.from([0x0a, 0xff, 0xff, 0xff]));
+      expect(notProtobuf.status).toBe(400);
+      expect(notProtobuf.body.error.message).toMatch(
+        /^Malformed protobuf body/,
+      );
+
+      const text = await request(server)
+        .post(LOGS_PATH)
+        .set('Authorization', SERVICE)
+        .set('Content-Type', 'text/plain')
+        .send('hello');
+      expect(text.status).toBe(415);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'accepts only service credentials (401 / 403) and then stores nothing, %p',
+    async databaseId => {
+      const { server, knex } = await startBackend(databaseId);
+      for (const [authorization, status] of [
+        [mockCredentials.none.header(), 401],
+        ['Bearer not-a-valid-token', 401],
+        [mockCredentials.user.header(), 403],
+      ] as const) {
+        const response = await request(server)
+          .post(LOGS_PATH)
+          .set('Authorization', authorization)
+          .send(evalFixture);
+        expect(response.status).toBe(status);
+      }
+      expect(await knex('ai_platform_eval_runs')).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'answers 503 with Retry-After when the database is gone, %p',
+    async databaseId => {
+      const { server, knex } = await startBackend(databaseId);
+      await knex.destroy();
+      const response = await request(server)
+        .post(LOGS_PATH)
+        .set('Authorization', SERVICE)
+        .send(evalFixture);
+      expect(response.status).toBe(503);
+      expect(response.headers['retry-after']).toBe('30');
+    },
+  );
 });

@@ -226,8 +226,9 @@ describe('POST /v1/metrics', () => {
         .send(histogramFixture);
       expect(jsonResponse.status).toBe(200);
 
-      const { server: protobufServer, knex: protobufKnex } =
-        await startBackend(databaseId);
+      const { server: protobufServer, knex: protobufKnex } = await startBackend(
+        databaseId,
+      );
       const body = Buffer.from(
         ProtobufMetricsSerializer.serializeRequest(
           sdkResourceMetricsOf(histogramFixture) as any,
@@ -299,39 +300,40 @@ describe('POST /v1/metrics', () => {
   it.each(databases.eachSupportedId())(
     'answers 415 for other content types and 400 for malformed protobuf or JSON, %p',
     async databaseId => {
-    const { server } = await startIngestTestBackend(databases, databaseId, {
-      entities: ENTITIES,
-    });
-    const text = await request(server)
-      .post(METRICS_PATH)
-      .set('Authorization', SERVICE)
-      .set('Content-Type', 'text/plain')
-      .send('gen_ai.server.time_to_first_token 0.3');
-    expect(text.status).toBe(415);
-    expect(text.body.error.message).toBe(
-      "Unsupported Content-Type 'text/plain': expected application/json or application/x-protobuf",
-    );
-    const notProtobuf = await request(server)
-      .post(METRICS_PATH)
-      .set('Authorization', SERVICE)
-      .set('Content-Type', 'application/x-protobuf')
-      .send(Buffer.from([0x0a, 0xff, 0xff, 0xff]));
-    expect(notProtobuf.status).toBe(400);
-    expect(notProtobuf.body.error.message).toMatch(
-      /^Malformed protobuf body: .*; expected an OTLP ExportMetricsServiceRequest$/,
-    );
-    const malformed = await request(server)
-      .post(METRICS_PATH)
-      .set('Authorization', SERVICE)
-      .send({ resourceMetrics: {} });
-    expect(malformed.status).toBe(400);
-    expect(malformed.body.error.message).toBe(
-      "Invalid OTLP metrics request: 'resourceMetrics' must be an array",
-    );
-    const asUser = await request(server)
-      .post(METRICS_PATH)
-      .set('Authorization', mockCredentials.user.header())
-      .send(histogramFixture);
-    expect(asUser.status).toBe(403);
-  });
+      const { server } = await startIngestTestBackend(databases, databaseId, {
+        entities: ENTITIES,
+      });
+      const text = await request(server)
+        .post(METRICS_PATH)
+        .set('Authorization', SERVICE)
+        .set('Content-Type', 'text/plain')
+        .send('gen_ai.server.time_to_first_token 0.3');
+      expect(text.status).toBe(415);
+      expect(text.body.error.message).toBe(
+        "Unsupported Content-Type 'text/plain': expected application/json or application/x-protobuf",
+      );
+      const notProtobuf = await request(server)
+        .post(METRICS_PATH)
+        .set('Authorization', SERVICE)
+        .set('Content-Type', 'application/x-protobuf')
+        .send(Buffer.from([0x0a, 0xff, 0xff, 0xff]));
+      expect(notProtobuf.status).toBe(400);
+      expect(notProtobuf.body.error.message).toMatch(
+        /^Malformed protobuf body: .*; expected an OTLP ExportMetricsServiceRequest$/,
+      );
+      const malformed = await request(server)
+        .post(METRICS_PATH)
+        .set('Authorization', SERVICE)
+        .send({ resourceMetrics: {} });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.message).toBe(
+        "Invalid OTLP metrics request: 'resourceMetrics' must be an array",
+      );
+      const asUser = await request(server)
+        .post(METRICS_PATH)
+        .set('Authorization', mockCredentials.user.header())
+        .send(histogramFixture);
+      expect(asUser.status).toBe(403);
+    },
+  );
 });

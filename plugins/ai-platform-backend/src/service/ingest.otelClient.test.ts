@@ -140,103 +140,111 @@ function tracesUrl(server: Server) {
 describe('OpenTelemetry SDK → OTLP ingest', () => {
   const databases = TestDatabases.create({ ids: TEST_DATABASE_IDS });
 
-  it.each(databases.eachSupportedId())('accepts the OTLP/HTTP JSON exporter with an external access static token, %p', async databaseId => {
-    const { server, knex, store } = await startIngestTestBackend(
-      databases,
-      databaseId,
-      { entities: ENTITIES, ingestToken: true },
-    );
+  it.each(databases.eachSupportedId())(
+    'accepts the OTLP/HTTP JSON exporter with an external access static token, %p',
+    async databaseId => {
+      const { server, knex, store } = await startIngestTestBackend(
+        databases,
+        databaseId,
+        { entities: ENTITIES, ingestToken: true },
+      );
 
-    const wrongToken = await sendAgentTurn(
-      preloadHttpTransport(
-        new OTLPHttpJsonTraceExporter({
-          url: tracesUrl(server),
-          headers: { Authorization: 'Bearer not-the-ingest-token' },
-        }),
-      ),
-    );
-    expect(wrongToken).toEqual([ExportResultCode.FAILED]);
-    const otherPluginsToken = await sendAgentTurn(
-      preloadHttpTransport(
-        new OTLPHttpJsonTraceExporter({
-          url: tracesUrl(server),
-          headers: { Authorization: `Bearer ${CATALOG_ONLY_TOKEN}` },
-        }),
-      ),
-    );
-    expect(otherPluginsToken).toEqual([ExportResultCode.FAILED]);
-    expect(await knex('ai_platform_events')).toEqual([]);
+      const wrongToken = await sendAgentTurn(
+        preloadHttpTransport(
+          new OTLPHttpJsonTraceExporter({
+            url: tracesUrl(server),
+            headers: { Authorization: 'Bearer not-the-ingest-token' },
+          }),
+        ),
+      );
+      expect(wrongToken).toEqual([ExportResultCode.FAILED]);
+      const otherPluginsToken = await sendAgentTurn(
+        preloadHttpTransport(
+          new OTLPHttpJsonTraceExporter({
+            url: tracesUrl(server),
+            headers: { Authorization: `Bearer ${CATALOG_ONLY_TOKEN}` },
+          }),
+        ),
+      );
+      expect(otherPluginsToken).toEqual([ExportResultCode.FAILED]);
+      expect(await knex('ai_platform_events')).toEqual([]);
 
-    const results = await sendAgentTurn(
-      preloadHttpTransport(
-        new OTLPHttpJsonTraceExporter({
-          url: tracesUrl(server),
-          headers: { Authorization: `Bearer ${INGEST_TOKEN}` },
-        }),
-      ),
-    );
-    expect(results).toEqual([ExportResultCode.SUCCESS]);
+      const results = await sendAgentTurn(
+        preloadHttpTransport(
+          new OTLPHttpJsonTraceExporter({
+            url: tracesUrl(server),
+            headers: { Authorization: `Bearer ${INGEST_TOKEN}` },
+          }),
+        ),
+      );
+      expect(results).toEqual([ExportResultCode.SUCCESS]);
 
-    const window = {
-      from: new Date(Date.now() - 2 * 60 * 60 * 1000),
-      to: new Date(Date.now() + 60 * 60 * 1000),
-    };
-    for (const ref of [
-      'modelendpoint:default/llama-chat',
-      'agent:default/support-bot',
-    ]) {
-      const usage = await store.getUsage({
-        subject: entitySubject(ref),
-        ...window,
+      const window = {
+        from: new Date(Date.now() - 2 * 60 * 60 * 1000),
+        to: new Date(Date.now() + 60 * 60 * 1000),
+      };
+      for (const ref of [
+        'modelendpoint:default/llama-chat',
+        'agent:default/support-bot',
+      ]) {
+        const usage = await store.getUsage({
+          subject: entitySubject(ref),
+          ...window,
+        });
+        expect(usage).toMatchObject({
+          requests: 3,
+          errors: 1,
+          inputTokens: 600,
+          outputTokens: 60,
+          ttftMs: { count: 2 },
+          latencyMs: { count: 2 },
+        });
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'accepts the OTLP/HTTP protobuf exporter; the usage API shows the calls, %p',
+    async databaseId => {
+      const { server } = await startIngestTestBackend(databases, databaseId, {
+        entities: ENTITIES,
+        permission: AuthorizeResult.ALLOW,
       });
-      expect(usage).toMatchObject({
+
+      const results = await sendAgentTurn(
+        preloadHttpTransport(
+          new OTLPProtobufTraceExporter({
+            url: tracesUrl(server),
+            headers: { Authorization: mockCredentials.service.header() },
+          }),
+        ),
+      );
+      expect(results).toEqual([ExportResultCode.SUCCESS]);
+
+      const response = await request(server)
+        .get(
+          '/api/ai-platform/usage/by-entity/modelendpoint/default/llama-chat',
+        )
+        .query({
+          from: new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString(),
+          to: new Date(Date.now() + 60 * 60 * 1000).toISOString(),
+        })
+        .set('Authorization', mockCredentials.user.header());
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
         requests: 3,
         errors: 1,
+        errorRatePercent: expect.closeTo(33.33, 1),
         inputTokens: 600,
         outputTokens: 60,
         ttftMs: { count: 2 },
-        latencyMs: { count: 2 },
       });
-    }
-  });
-
-  it.each(databases.eachSupportedId())('accepts the OTLP/HTTP protobuf exporter; the usage API shows the calls, %p', async databaseId => {
-    const { server } = await startIngestTestBackend(databases, databaseId, {
-      entities: ENTITIES,
-      permission: AuthorizeResult.ALLOW,
-    });
-
-    const results = await sendAgentTurn(
-      preloadHttpTransport(
-        new OTLPProtobufTraceExporter({
-          url: tracesUrl(server),
-          headers: { Authorization: mockCredentials.service.header() },
-        }),
-      ),
-    );
-    expect(results).toEqual([ExportResultCode.SUCCESS]);
-
-    const response = await request(server)
-      .get('/api/ai-platform/usage/by-entity/modelendpoint/default/llama-chat')
-      .query({
-        from: new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString(),
-        to: new Date(Date.now() + 60 * 60 * 1000).toISOString(),
-      })
-      .set('Authorization', mockCredentials.user.header());
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({
-      requests: 3,
-      errors: 1,
-      errorRatePercent: expect.closeTo(33.33, 1),
-      inputTokens: 600,
-      outputTokens: 60,
-      ttftMs: { count: 2 },
-    });
-    expect(Math.abs(response.body.ttftMs.p95 - 250) / 250).toBeLessThanOrEqual(
-      0.01,
-    );
-    expect(
-      Math.abs(response.body.latencyMs.p95 - 800) / 800,
-    ).toBeLessThanOrEqual(0.01);
-  });
+      expect(
+        Math.abs(response.body.ttftMs.p95 - 250) / 250,
+      ).toBeLessThanOrEqual(0.01);
+      expect(
+        Math.abs(response.body.latencyMs.p95 - 800) / 800,
+      ).toBeLessThanOrEqual(0.01);
+    },
+  );
 });

@@ -190,258 +190,297 @@ describe('telemetry ingest', () => {
       },
     );
 
-    it.each(databases.eachSupportedId())('never double counts a retried batch, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      for (let attempt = 0; attempt < 3; attempt++) {
+    it.each(databases.eachSupportedId())(
+      'never double counts a retried batch, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const response = await request(server)
+            .post(TRACES_PATH)
+            .set('Authorization', SERVICE)
+            .send(otlpFixture);
+          expect(response.status).toBe(200);
+        }
+        await expectFixtureChatCall(server, 1);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'accepts a gzip-compressed body, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const response = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/json')
+          .set('Content-Encoding', 'gzip')
+          .serialize(rawBody)
+          .send(gzipSync(Buffer.from(JSON.stringify(otlpFixture))));
+        expect(response.body).toEqual({});
+        expect(response.status).toBe(200);
+        await expectFixtureChatCall(server);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'stores the same call from protobuf (gzipped or not) as from JSON, %p',
+      async databaseId => {
+        const spans = await recordFixtureSpans();
+        const json = await startBackend({ databaseId });
+        const protobuf = await startBackend({ databaseId });
+
+        const jsonResponse = await request(json.server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/json')
+          .serialize(rawBody)
+          .send(Buffer.from(JsonTraceSerializer.serializeRequest(spans)!));
+        expect(jsonResponse.status).toBe(200);
+
+        const body = Buffer.from(
+          ProtobufTraceSerializer.serializeRequest(spans)!,
+        );
+        const protobufResponse = await request(protobuf.server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/x-protobuf')
+          .buffer(true)
+          .parse(binaryBody)
+          .send(body);
+        expect(protobufResponse.status).toBe(200);
+        expect(protobufResponse.headers['content-type']).toMatch(
+          /application\/x-protobuf/,
+        );
+        // An empty ExportTraceServiceResponse: no partial success.
+        expect(protobufResponse.body).toEqual(Buffer.alloc(0));
+
+        const gzipped = await request(protobuf.server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/x-protobuf')
+          .set('Content-Encoding', 'gzip')
+          .send(gzipSync(body));
+        expect(gzipped.status).toBe(200);
+
+        for (const server of [json.server, protobuf.server]) {
+          await expectFixtureChatCall(server, 1);
+        }
+        const [fromJson] = await json.knex('ai_platform_events');
+        const [fromProtobuf] = await protobuf.knex('ai_platform_events');
+        const { id: _a, ...jsonRow } = fromJson;
+        const { id: _b, ...protobufRow } = fromProtobuf;
+        expect(protobufRow).toEqual(jsonRow);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'reports GenAI spans without a model as a partial success, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const batch = structuredClone(otlpFixture);
+        const spans: any[] = batch.resourceSpans[0].scopeSpans[0].spans;
+        spans.push({
+          ...structuredClone(spans[1]),
+          spanId: 'eee19b7ec3c1b175',
+          name: 'chat',
+          attributes: spans[1].attributes.filter(
+            (attribute: { key: string }) => !attribute.key.includes('model'),
+          ),
+        });
+        // Not a GenAI span: ignored, not rejected.
+        spans.push({
+          ...structuredClone(spans[0]),
+          spanId: 'eee19b7ec3c1b176',
+          name: 'GET /checkout',
+          attributes: [
+            { key: 'http.request.method', value: { stringValue: 'GET' } },
+          ],
+        });
+
+        const response = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .send(batch);
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual({
+          partialSuccess: {
+            rejectedSpans: '1',
+            errorMessage: expect.stringContaining(
+              "span eee19b7ec3c1b175 ('chat'): GenAI 'chat' span has no model",
+            ),
+          },
+        });
+        await expectFixtureChatCall(server, 1);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'answers a partial success in protobuf to a protobuf request, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const spans = await recordFixtureSpans({ withoutModel: true });
+        const response = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/x-protobuf')
+          .buffer(true)
+          .parse(binaryBody)
+          .send(Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!));
+        expect(response.status).toBe(200);
+        const decoded = ProtobufTraceSerializer.deserializeResponse(
+          new Uint8Array(response.body),
+        );
+        expect(Number(decoded.partialSuccess?.rejectedSpans)).toBe(1);
+        expect(decoded.partialSuccess?.errorMessage).toContain('has no model');
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'rejects malformed JSON with 400 and stores nothing, %p',
+      async databaseId => {
+        const { server, knex } = await startBackend({ databaseId });
+        const response = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/json')
+          .send('{"resourceSpans": [');
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toMatch(
+          /^Malformed JSON body: .*expected an OTLP ExportTraceServiceRequest/,
+        );
+        expect(await knex('ai_platform_events')).toEqual([]);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'rejects a request whose resourceSpans is not an array, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const response = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .send({ resourceSpans: { scopeSpans: [] } });
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toBe(
+          "Invalid OTLP trace request: 'resourceSpans' must be an array",
+        );
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'rejects malformed protobuf with 400, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const response = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/x-protobuf')
+          .send(Buffer.from('this is not a protobuf message'));
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toMatch(
+          /^Malformed protobuf body: .*expected an OTLP ExportTraceServiceRequest/,
+        );
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'rejects a body that is not valid gzip with 400, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const response = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/json')
+          .set('Content-Encoding', 'gzip')
+          .send(JSON.stringify(otlpFixture));
+        expect(response.status).toBe(400);
+        expect(response.body.error.message).toBe(
+          'Malformed gzip body: the body could not be decompressed (Z_DATA_ERROR)',
+        );
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'rejects an unsupported content type with 415, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const response = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'text/plain')
+          .send('hello');
+        expect(response.status).toBe(415);
+        expect(response.body.error.message).toContain(
+          'expected application/json or application/x-protobuf',
+        );
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'rejects bodies over aiPlatform.ingest.maxBodyBytes with 413, also after gunzip, %p',
+      async databaseId => {
+        const { server, knex } = await startBackend({
+          databaseId,
+          config: { aiPlatform: { ingest: { maxBodyBytes: 2000 } } },
+        });
+        const body = JSON.stringify(otlpFixture);
+        expect(body.length).toBeGreaterThan(2000);
+
+        const plain = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expect(plain.status).toBe(413);
+        expect(plain.body.error.message).toBe(
+          'Request body exceeds the ingest limit of 2000 bytes (aiPlatform.ingest.maxBodyBytes)',
+        );
+
+        const compressed = gzipSync(Buffer.from(body));
+        expect(compressed.length).toBeLessThan(2000);
+        const gzipped = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/json')
+          .set('Content-Encoding', 'gzip')
+          .serialize(rawBody)
+          .send(compressed);
+        expect(gzipped.status).toBe(413);
+        expect(gzipped.body.error.message).toContain('after decompression');
+        expect(await knex('ai_platform_events')).toEqual([]);
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'counts calls to a model alias no entity declares as unattributed, %p',
+      async databaseId => {
+        const { server, knex } = await startBackend({
+          databaseId,
+          entities: [],
+        });
         const response = await request(server)
           .post(TRACES_PATH)
           .set('Authorization', SERVICE)
           .send(otlpFixture);
         expect(response.status).toBe(200);
-      }
-      await expectFixtureChatCall(server, 1);
-    });
-
-    it.each(databases.eachSupportedId())('accepts a gzip-compressed body, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const response = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/json')
-        .set('Content-Encoding', 'gzip')
-        .serialize(rawBody)
-        .send(gzipSync(Buffer.from(JSON.stringify(otlpFixture))));
-      expect(response.body).toEqual({});
-      expect(response.status).toBe(200);
-      await expectFixtureChatCall(server);
-    });
-
-    it.each(databases.eachSupportedId())('stores the same call from protobuf (gzipped or not) as from JSON, %p', async databaseId => {
-      const spans = await recordFixtureSpans();
-      const json = await startBackend({ databaseId });
-      const protobuf = await startBackend({ databaseId });
-
-      const jsonResponse = await request(json.server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/json')
-        .serialize(rawBody)
-        .send(Buffer.from(JsonTraceSerializer.serializeRequest(spans)!));
-      expect(jsonResponse.status).toBe(200);
-
-      const body = Buffer.from(
-        ProtobufTraceSerializer.serializeRequest(spans)!,
-      );
-      const protobufResponse = await request(protobuf.server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/x-protobuf')
-        .buffer(true)
-        .parse(binaryBody)
-        .send(body);
-      expect(protobufResponse.status).toBe(200);
-      expect(protobufResponse.headers['content-type']).toMatch(
-        /application\/x-protobuf/,
-      );
-      // An empty ExportTraceServiceResponse: no partial success.
-      expect(protobufResponse.body).toEqual(Buffer.alloc(0));
-
-      const gzipped = await request(protobuf.server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/x-protobuf')
-        .set('Content-Encoding', 'gzip')
-        .send(gzipSync(body));
-      expect(gzipped.status).toBe(200);
-
-      for (const server of [json.server, protobuf.server]) {
-        await expectFixtureChatCall(server, 1);
-      }
-      const [fromJson] = await json.knex('ai_platform_events');
-      const [fromProtobuf] = await protobuf.knex('ai_platform_events');
-      const { id: _a, ...jsonRow } = fromJson;
-      const { id: _b, ...protobufRow } = fromProtobuf;
-      expect(protobufRow).toEqual(jsonRow);
-    });
-
-    it.each(databases.eachSupportedId())('reports GenAI spans without a model as a partial success, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const batch = structuredClone(otlpFixture);
-      const spans: any[] = batch.resourceSpans[0].scopeSpans[0].spans;
-      spans.push({
-        ...structuredClone(spans[1]),
-        spanId: 'eee19b7ec3c1b175',
-        name: 'chat',
-        attributes: spans[1].attributes.filter(
-          (attribute: { key: string }) => !attribute.key.includes('model'),
-        ),
-      });
-      // Not a GenAI span: ignored, not rejected.
-      spans.push({
-        ...structuredClone(spans[0]),
-        spanId: 'eee19b7ec3c1b176',
-        name: 'GET /checkout',
-        attributes: [
-          { key: 'http.request.method', value: { stringValue: 'GET' } },
-        ],
-      });
-
-      const response = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .send(batch);
-      expect(response.status).toBe(200);
-      expect(response.body).toEqual({
-        partialSuccess: {
-          rejectedSpans: '1',
-          errorMessage: expect.stringContaining(
-            "span eee19b7ec3c1b175 ('chat'): GenAI 'chat' span has no model",
-          ),
-        },
-      });
-      await expectFixtureChatCall(server, 1);
-    });
-
-    it.each(databases.eachSupportedId())('answers a partial success in protobuf to a protobuf request, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const spans = await recordFixtureSpans({ withoutModel: true });
-      const response = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/x-protobuf')
-        .buffer(true)
-        .parse(binaryBody)
-        .send(Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!));
-      expect(response.status).toBe(200);
-      const decoded = ProtobufTraceSerializer.deserializeResponse(
-        new Uint8Array(response.body),
-      );
-      expect(Number(decoded.partialSuccess?.rejectedSpans)).toBe(1);
-      expect(decoded.partialSuccess?.errorMessage).toContain('has no model');
-    });
-
-    it.each(databases.eachSupportedId())('rejects malformed JSON with 400 and stores nothing, %p', async databaseId => {
-      const { server, knex } = await startBackend({ databaseId });
-      const response = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/json')
-        .send('{"resourceSpans": [');
-      expect(response.status).toBe(400);
-      expect(response.body.error.message).toMatch(
-        /^Malformed JSON body: .*expected an OTLP ExportTraceServiceRequest/,
-      );
-      expect(await knex('ai_platform_events')).toEqual([]);
-    });
-
-    it.each(databases.eachSupportedId())('rejects a request whose resourceSpans is not an array, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const response = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .send({ resourceSpans: { scopeSpans: [] } });
-      expect(response.status).toBe(400);
-      expect(response.body.error.message).toBe(
-        "Invalid OTLP trace request: 'resourceSpans' must be an array",
-      );
-    });
-
-    it.each(databases.eachSupportedId())('rejects malformed protobuf with 400, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const response = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/x-protobuf')
-        .send(Buffer.from('this is not a protobuf message'));
-      expect(response.status).toBe(400);
-      expect(response.body.error.message).toMatch(
-        /^Malformed protobuf body: .*expected an OTLP ExportTraceServiceRequest/,
-      );
-    });
-
-    it.each(databases.eachSupportedId())('rejects a body that is not valid gzip with 400, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const response = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/json')
-        .set('Content-Encoding', 'gzip')
-        .send(JSON.stringify(otlpFixture));
-      expect(response.status).toBe(400);
-      expect(response.body.error.message).toBe(
-        'Malformed gzip body: the body could not be decompressed (Z_DATA_ERROR)',
-      );
-    });
-
-    it.each(databases.eachSupportedId())('rejects an unsupported content type with 415, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const response = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'text/plain')
-        .send('hello');
-      expect(response.status).toBe(415);
-      expect(response.body.error.message).toContain(
-        'expected application/json or application/x-protobuf',
-      );
-    });
-
-    it.each(databases.eachSupportedId())('rejects bodies over aiPlatform.ingest.maxBodyBytes with 413, also after gunzip, %p', async databaseId => {
-      const { server, knex } = await startBackend({
-        databaseId,
-        config: { aiPlatform: { ingest: { maxBodyBytes: 2000 } } },
-      });
-      const body = JSON.stringify(otlpFixture);
-      expect(body.length).toBeGreaterThan(2000);
-
-      const plain = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/json')
-        .send(body);
-      expect(plain.status).toBe(413);
-      expect(plain.body.error.message).toBe(
-        'Request body exceeds the ingest limit of 2000 bytes (aiPlatform.ingest.maxBodyBytes)',
-      );
-
-      const compressed = gzipSync(Buffer.from(body));
-      expect(compressed.length).toBeLessThan(2000);
-      const gzipped = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/json')
-        .set('Content-Encoding', 'gzip')
-        .serialize(rawBody)
-        .send(compressed);
-      expect(gzipped.status).toBe(413);
-      expect(gzipped.body.error.message).toContain('after decompression');
-      expect(await knex('ai_platform_events')).toEqual([]);
-    });
-
-    it.each(databases.eachSupportedId())('counts calls to a model alias no entity declares as unattributed, %p', async databaseId => {
-      const { server, knex } = await startBackend({ databaseId, entities: [] });
-      const response = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .send(otlpFixture);
-      expect(response.status).toBe(200);
-      const [row] = await knex('ai_platform_events');
-      expect(row).toMatchObject({ entity_ref: null, agent_entity_ref: null });
-      expect(await unattributedOf(server)).toEqual([
-        expect.objectContaining({
-          joinKey: 'agt_01J9',
-          joinKeyKind: 'agent',
-          requests: 1,
-          inputTokens: 1043,
-        }),
-        expect.objectContaining({
-          joinKey: 'gpt-4o-mini',
-          joinKeyKind: 'model',
-          requests: 1,
-          inputTokens: 1043,
-        }),
-      ]);
-    });
+        const [row] = await knex('ai_platform_events');
+        expect(row).toMatchObject({ entity_ref: null, agent_entity_ref: null });
+        expect(await unattributedOf(server)).toEqual([
+          expect.objectContaining({
+            joinKey: 'agt_01J9',
+            joinKeyKind: 'agent',
+            requests: 1,
+            inputTokens: 1043,
+          }),
+          expect.objectContaining({
+            joinKey: 'gpt-4o-mini',
+            joinKeyKind: 'model',
+            requests: 1,
+            inputTokens: 1043,
+          }),
+        ]);
+      },
+    );
   });
 
   describe('authentication', () => {
@@ -492,14 +531,17 @@ describe('telemetry ingest', () => {
       },
     );
 
-    it.each(databases.eachSupportedId())('keeps requiring a user for reads, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const response = await request(server)
-        .get('/api/ai-platform/usage/unattributed')
-        .query(WINDOW)
-        .set('Authorization', SERVICE);
-      expect(response.status).toBe(403);
-    });
+    it.each(databases.eachSupportedId())(
+      'keeps requiring a user for reads, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const response = await request(server)
+          .get('/api/ai-platform/usage/unattributed')
+          .query(WINDOW)
+          .set('Authorization', SERVICE);
+        expect(response.status).toBe(403);
+      },
+    );
   });
 
   describe('POST /ingest/litellm', () => {
@@ -583,134 +625,157 @@ describe('telemetry ingest', () => {
       },
     );
 
-    it.each(databases.eachSupportedId())('accepts a single object and counts a retried batch as duplicates, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const first = await request(server)
-        .post(LITELLM_PATH)
-        .set('Authorization', SERVICE)
-        .send(litellmFixture[0]);
-      expect(first.body).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    it.each(databases.eachSupportedId())(
+      'accepts a single object and counts a retried batch as duplicates, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const first = await request(server)
+          .post(LITELLM_PATH)
+          .set('Authorization', SERVICE)
+          .send(litellmFixture[0]);
+        expect(first.body).toEqual({
+          accepted: 1,
+          duplicates: 0,
+          rejected: [],
+        });
 
-      const retried = await request(server)
-        .post(LITELLM_PATH)
-        .set('Authorization', SERVICE)
-        .send(litellmFixture);
-      expect(retried.body).toEqual({
-        accepted: 4,
-        duplicates: 1,
-        rejected: [],
-      });
-      const again = await request(server)
-        .post(LITELLM_PATH)
-        .set('Authorization', SERVICE)
-        .send(litellmFixture);
-      expect(again.body).toEqual({ accepted: 0, duplicates: 5, rejected: [] });
+        const retried = await request(server)
+          .post(LITELLM_PATH)
+          .set('Authorization', SERVICE)
+          .send(litellmFixture);
+        expect(retried.body).toEqual({
+          accepted: 4,
+          duplicates: 1,
+          rejected: [],
+        });
+        const again = await request(server)
+          .post(LITELLM_PATH)
+          .set('Authorization', SERVICE)
+          .send(litellmFixture);
+        expect(again.body).toEqual({
+          accepted: 0,
+          duplicates: 5,
+          rejected: [],
+        });
 
-      const endpoint = await usageOf(server, ENDPOINT_REF);
-      expect(endpoint.requests).toBe(4);
-    });
+        const endpoint = await usageOf(server, ENDPOINT_REF);
+        expect(endpoint.requests).toBe(4);
+      },
+    );
 
-    it.each(databases.eachSupportedId())('accepts NDJSON (log_format: ndjson), %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const response = await request(server)
-        .post(LITELLM_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/json')
-        .send(
-          litellmFixture.map(payload => JSON.stringify(payload)).join('\n'),
+    it.each(databases.eachSupportedId())(
+      'accepts NDJSON (log_format: ndjson), %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const response = await request(server)
+          .post(LITELLM_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/json')
+          .send(
+            litellmFixture.map(payload => JSON.stringify(payload)).join('\n'),
+          );
+        expect(response.body).toEqual({
+          accepted: 5,
+          duplicates: 0,
+          rejected: [],
+        });
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'rejects a body that is neither an array nor an object, %p',
+      async databaseId => {
+        const { server } = await startBackend({ databaseId });
+        const notJson = await request(server)
+          .post(LITELLM_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/json')
+          .send('[{"id": ');
+        expect(notJson.status).toBe(400);
+        expect(notJson.body.error.message).toMatch(/^Malformed JSON body: /);
+
+        const scalar = await request(server)
+          .post(LITELLM_PATH)
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/json')
+          .send('42');
+        expect(scalar.status).toBe(400);
+        expect(scalar.body.error.message).toBe(
+          'Invalid LiteLLM body: expected a JSON array of StandardLoggingPayload objects or one object',
         );
-      expect(response.body).toEqual({
-        accepted: 5,
-        duplicates: 0,
-        rejected: [],
-      });
-    });
-
-    it.each(databases.eachSupportedId())('rejects a body that is neither an array nor an object, %p', async databaseId => {
-      const { server } = await startBackend({ databaseId });
-      const notJson = await request(server)
-        .post(LITELLM_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/json')
-        .send('[{"id": ');
-      expect(notJson.status).toBe(400);
-      expect(notJson.body.error.message).toMatch(/^Malformed JSON body: /);
-
-      const scalar = await request(server)
-        .post(LITELLM_PATH)
-        .set('Authorization', SERVICE)
-        .set('Content-Type', 'application/json')
-        .send('42');
-      expect(scalar.status).toBe(400);
-      expect(scalar.body.error.message).toBe(
-        'Invalid LiteLLM body: expected a JSON array of StandardLoggingPayload objects or one object',
-      );
-    });
+      },
+    );
   });
 
   describe('database unavailable', () => {
-    it.each(databases.eachSupportedId())('answers 503 with Retry-After and stores the retried batch once the database is back, %p', async databaseId => {
-      let databaseDown = false;
-      // The plugin's knex, whose transactions fail like an unreachable
-      // PostgreSQL while `databaseDown` is set.
-      const { server, knex } = await startBackend({
-        databaseId,
-        wrapClient: client =>
-          new Proxy(client, {
-            get(target, property, receiver) {
-              if (property === 'transaction' && databaseDown) {
-                return () =>
-                  Promise.reject(
-                    Object.assign(
-                      new Error('connect ECONNREFUSED 127.0.0.1:5432'),
-                      { code: 'ECONNREFUSED' },
-                    ),
-                  );
-              }
-              return Reflect.get(target, property, receiver);
-            },
-          }),
-      });
+    it.each(databases.eachSupportedId())(
+      'answers 503 with Retry-After and stores the retried batch once the database is back, %p',
+      async databaseId => {
+        let databaseDown = false;
+        // The plugin's knex, whose transactions fail like an unreachable
+        // PostgreSQL while `databaseDown` is set.
+        const { server, knex } = await startBackend({
+          databaseId,
+          wrapClient: client =>
+            new Proxy(client, {
+              get(target, property, receiver) {
+                if (property === 'transaction' && databaseDown) {
+                  return () =>
+                    Promise.reject(
+                      Object.assign(
+                        new Error('connect ECONNREFUSED 127.0.0.1:5432'),
+                        { code: 'ECONNREFUSED' },
+                      ),
+                    );
+                }
+                return Reflect.get(target, property, receiver);
+              },
+            }),
+        });
 
-      databaseDown = true;
-      const failed = await request(server)
-        .post(LITELLM_PATH)
-        .set('Authorization', SERVICE)
-        .send(litellmFixture);
-      expect(failed.status).toBe(503);
-      expect(failed.headers['retry-after']).toBe('30');
-      expect(failed.body.error.name).toBe('ServiceUnavailableError');
+        databaseDown = true;
+        const failed = await request(server)
+          .post(LITELLM_PATH)
+          .set('Authorization', SERVICE)
+          .send(litellmFixture);
+        expect(failed.status).toBe(503);
+        expect(failed.headers['retry-after']).toBe('30');
+        expect(failed.body.error.name).toBe('ServiceUnavailableError');
 
-      const failedTraces = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .send(otlpFixture);
-      expect(failedTraces.status).toBe(503);
-      expect(failedTraces.headers['retry-after']).toBe('30');
-      expect(await knex('ai_platform_events')).toEqual([]);
+        const failedTraces = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .send(otlpFixture);
+        expect(failedTraces.status).toBe(503);
+        expect(failedTraces.headers['retry-after']).toBe('30');
+        expect(await knex('ai_platform_events')).toEqual([]);
 
-      databaseDown = false;
-      const retried = await request(server)
-        .post(LITELLM_PATH)
-        .set('Authorization', SERVICE)
-        .send(litellmFixture);
-      expect(retried.body).toEqual({
-        accepted: 5,
-        duplicates: 0,
-        rejected: [],
-      });
-    });
+        databaseDown = false;
+        const retried = await request(server)
+          .post(LITELLM_PATH)
+          .set('Authorization', SERVICE)
+          .send(litellmFixture);
+        expect(retried.body).toEqual({
+          accepted: 5,
+          duplicates: 0,
+          rejected: [],
+        });
+      },
+    );
 
-    it.each(databases.eachSupportedId())('answers 503 when the connection pool is gone, %p', async databaseId => {
-      const { server, knex } = await startBackend({ databaseId });
-      await knex.destroy();
-      const response = await request(server)
-        .post(TRACES_PATH)
-        .set('Authorization', SERVICE)
-        .send(otlpFixture);
-      expect(response.status).toBe(503);
-      expect(response.headers['retry-after']).toBe('30');
-    });
+    it.each(databases.eachSupportedId())(
+      'answers 503 when the connection pool is gone, %p',
+      async databaseId => {
+        const { server, knex } = await startBackend({ databaseId });
+        await knex.destroy();
+        const response = await request(server)
+          .post(TRACES_PATH)
+          .set('Authorization', SERVICE)
+          .send(otlpFixture);
+        expect(response.status).toBe(503);
+        expect(response.headers['retry-after']).toBe('30');
+      },
+    );
   });
 });
 
