@@ -1,7 +1,8 @@
 /**
  * Isomorphic parts of the AI platform plugins: the ModelEndpoint and Agent
  * catalog kinds (types, JSON schemas, validators), relation and annotation
- * constants, and permissions.
+ * constants, permissions, and the formatters of amounts, counts and
+ * durations that pages and messages share.
  *
  * @packageDocumentation
  */
@@ -66,4 +67,15 @@ export {
   aiPlatformPermissions,
   aiPlatformTelemetryReadPermission,
 } from './permissions';
+export {
+  formatCount,
+  formatDecimal,
+  formatDurationMs,
+  formatMs,
+  formatPercent,
+  formatUsd,
+  formatUtcMinute,
+  usdFormatter,
+} from './format';
+export type { FormatUsdOptions } from './format';
 export * from './planning';

@@ -55,14 +55,5 @@ export function estimateEndpointCost(options: {
   };
 }
 
-/**
- * Formats US dollars for messages, e.g. `4,672.00 USD`.
- *
- * @public
- */
-export function formatUsd(usd: number): string {
-  return `${usd.toLocaleString('en-US', {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  })} USD`;
-}
+// Messages (`4,672.00 USD`) use the suite's one dollar formatter.
+export { formatUsd } from '../format';

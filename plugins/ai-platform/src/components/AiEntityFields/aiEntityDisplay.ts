@@ -7,6 +7,7 @@ import {
   AUTONOMY_LEVELS,
   AUTONOMY_LEVEL_DESCRIPTIONS,
   AutonomyLevel,
+  usdFormatter,
 } from '@ai-platform/plugin-ai-platform-common';
 
 /** What the cards show for a field the entity does not declare. */
@@ -51,16 +52,14 @@ export function describeAutonomyLevel(value: string): {
   };
 }
 
-/** Formats US dollars: whole amounts without cents, others with two decimals. */
-export function formatUsd(amountUsd: number): string {
-  const fractionDigits = Number.isInteger(amountUsd) ? 0 : 2;
-  return new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: 'USD',
-    minimumFractionDigits: fractionDigits,
-    maximumFractionDigits: fractionDigits,
-  }).format(amountUsd);
-}
+/**
+ * Dollars on the overview cards: whole amounts without cents (`$9,000`),
+ * others with two decimals (`$3.20`).
+ */
+export const formatUsd = usdFormatter({
+  unit: 'symbol',
+  cents: 'unless-whole',
+});
 
 /** Formats a replica range, e.g. `1–4`, `2` (min = max), `≥ 1`, `≤ 4`. */
 export function formatReplicaRange(replicas?: {

@@ -5,10 +5,10 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { FleetSummary, GoldenPathEntity } from '../../api';
 import {
-  compareNullableNumbers,
   formatDurationMs,
   formatUtcMinute,
-} from './fleetDisplay';
+} from '@ai-platform/plugin-ai-platform-common';
+import { compareNullableNumbers } from './fleetDisplay';
 import { FleetPanel } from './FleetPanel';
 
 function FirstInferenceCell(props: { row: GoldenPathEntity }) {

@@ -1,7 +1,8 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import Typography from '@mui/material/Typography';
 import { FleetSummary, UnattributedTelemetry } from '../../api';
-import { formatUsd, formatUtcMinute } from './fleetDisplay';
+import { formatUtcMinute } from '@ai-platform/plugin-ai-platform-common';
+import { formatUsd } from './fleetDisplay';
 import { FleetPanel } from './FleetPanel';
 
 const columns: TableColumn<UnattributedTelemetry>[] = [

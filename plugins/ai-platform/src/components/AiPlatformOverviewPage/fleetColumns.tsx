@@ -4,7 +4,8 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { ScorecardCheckStatus } from '../../api';
 import { FleetNumbers } from './aiPlatformFleet';
-import { compareNullableNumbers, formatMs, formatUsd } from './fleetDisplay';
+import { formatMs } from '@ai-platform/plugin-ai-platform-common';
+import { compareNullableNumbers, formatUsd } from './fleetDisplay';
 
 const NOT_SET = '—';
 

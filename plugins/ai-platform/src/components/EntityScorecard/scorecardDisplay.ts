@@ -1,5 +1,12 @@
-// Type-only imports: the browser end-to-end tests import these formatters to
-// format API numbers exactly as the page does.
+// The browser end-to-end tests import these formatters to format API numbers
+// exactly as the page does: keep the imports to types and the common package.
+import {
+  formatCount,
+  formatDecimal,
+  formatMs,
+  formatPercent,
+  usdFormatter,
+} from '@ai-platform/plugin-ai-platform-common';
 import type {
   ScorecardCheck,
   ScorecardCheckSource,
@@ -108,55 +115,19 @@ export function formatCheckSource(
   return source ? sourceCaptions[source] ?? `from ${source}` : undefined;
 }
 
-const usdFormat = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-});
-
-const wholeUsdFormat = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  maximumFractionDigits: 0,
-});
-
-const numberFormat = new Intl.NumberFormat('en-US', {
-  maximumFractionDigits: 2,
-});
-
-const centsUsdFormat = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  maximumSignificantDigits: 3,
-});
-
 /**
- * `$1,234.50`, `$3,000` for whole dollars, and three significant digits
- * below a dollar (`$0.0756`), so small spends do not read as `$0.00`.
+ * Dollars on the scorecard tab: `$1,234.50`, `$3,000` for whole dollars, and
+ * three significant digits below a dollar (`$0.0756`), so small spends do
+ * not read as `$0.00`.
  */
-export function formatUsd(valueUsd: number): string {
-  if (Number.isInteger(valueUsd)) {
-    return wholeUsdFormat.format(valueUsd);
-  }
-  if (Math.abs(valueUsd) < 1) {
-    return centsUsdFormat.format(valueUsd);
-  }
-  return usdFormat.format(valueUsd);
-}
+export const formatUsd = usdFormatter({
+  unit: 'symbol',
+  cents: 'unless-whole',
+  small: 'significant',
+});
 
-/** `1,234` */
-export function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
-
-/** `0.92 %` */
-export function formatPercent(valuePercent: number): string {
-  return `${numberFormat.format(valuePercent)} %`;
-}
-
-/** `812 ms` */
-export function formatMs(valueMs: number): string {
-  return `${Math.round(valueMs).toLocaleString('en-US')} ms`;
-}
+// The browser end-to-end tests import the tab's formatters from here.
+export { formatCount, formatMs, formatPercent };
 
 /** A person-readable name of a check, e.g. `Month-to-date spend`. */
 export function checkLabel(checkId: string): string {
@@ -184,11 +155,11 @@ export function formatCheckValue(
   if (checkId === 'error-rate') return formatPercent(value);
   if (checkId.startsWith('eval-regression:')) {
     // The value is the drop since the previous run; negative is a rise.
-    if (value > 0) return `dropped ${numberFormat.format(value)}`;
-    if (value < 0) return `rose ${numberFormat.format(-value)}`;
+    if (value > 0) return `dropped ${formatDecimal(value)}`;
+    if (value < 0) return `rose ${formatDecimal(-value)}`;
     return 'unchanged';
   }
-  return numberFormat.format(value);
+  return formatDecimal(value);
 }
 
 /** A check's threshold with what kind of threshold it is. */
@@ -198,7 +169,7 @@ export function formatCheckThreshold(
 ): string {
   if (threshold === null) return '—';
   const formatted = checkId.startsWith('eval-regression:')
-    ? numberFormat.format(threshold)
+    ? formatDecimal(threshold)
     : formatCheckValue(checkId, threshold);
   if (checkId.startsWith('budget-')) return `budget ${formatted}`;
   if (checkId.startsWith('eval:')) return `minimum ${formatted}`;

@@ -1,16 +1,16 @@
-import { InfoCard } from '@backstage/core-components';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { ModelEndpointEntityV1alpha1 } from '@ai-platform/plugin-ai-platform-common';
-import Divider from '@mui/material/Divider';
 import {
   AiEntityField,
-  AiEntityFieldGrid,
   formatReplicaRange,
   formatUsd,
   parseSpecEntityRef,
 } from '../AiEntityFields';
-import { DataClassificationChip } from '../DataClassificationChip';
-import { EntityPolicyWarnings } from '../EntityPolicyWarnings';
+import {
+  AiEntityDataClassificationField,
+  AiEntityObjectiveFields,
+  AiEntityOverviewCard,
+} from '../AiEntityOverviewCard';
 
 const SERVING_MODE_LABELS: Record<string, string> = {
   'self-hosted': 'Self-hosted',
@@ -59,122 +59,96 @@ export function EntityModelEndpointOverviewCard() {
   );
 
   return (
-    <InfoCard title="Model endpoint">
-      <EntityPolicyWarnings entity={entity} />
-      <AiEntityFieldGrid>
-        <AiEntityField
-          label="Model"
-          value={model.name}
-          monospace
-          mdColumns={8}
-        />
-        <AiEntityField label="Type" value={spec.type} />
-        <AiEntityField
-          label="Version"
-          value={model.version}
-          monospace
-          mdColumns={8}
-        />
-        <AiEntityField
-          label="Parameters"
-          value={
-            model.parametersBillions !== undefined
-              ? `${model.parametersBillions}B`
-              : undefined
-          }
-        />
-        <AiEntityField label="License" value={model.license} />
-      </AiEntityFieldGrid>
-      <Divider sx={{ my: 2 }} />
-      <AiEntityFieldGrid>
-        <AiEntityField
-          label="Serving"
-          value={
-            serving.mode
-              ? SERVING_MODE_LABELS[serving.mode] ?? serving.mode
-              : undefined
-          }
-        />
-        {serving.mode === 'managed' ? (
-          <AiEntityField label="Provider" value={serving.provider} />
-        ) : (
-          <AiEntityField label="Runtime" value={selfHosted?.runtime} />
-        )}
-        <AiEntityField
-          label="Gateway alias"
-          value={spec.gateway?.model}
-          monospace
-        />
-        {serving.mode !== 'managed' && (
-          <>
-            <AiEntityField
-              label="Cluster"
-              value={
-                clusterRef ? (
-                  <EntityRefLink
-                    entityRef={clusterRef}
-                    defaultKind="resource"
-                  />
-                ) : (
-                  selfHosted?.cluster
-                )
-              }
-            />
-            <AiEntityField
-              label="Namespace"
-              value={selfHosted?.namespace}
-              monospace
-            />
-            <AiEntityField label="GPU profile" value={selfHosted?.gpuProfile} />
-            <AiEntityField
-              label="Replicas"
-              value={formatReplicaRange(selfHosted?.replicas)}
-            />
-          </>
-        )}
-      </AiEntityFieldGrid>
-      <Divider sx={{ my: 2 }} />
-      <AiEntityFieldGrid>
-        <AiEntityField
-          label="TTFT p95 SLO"
-          value={
-            spec.slo?.ttftP95Ms !== undefined
-              ? `${spec.slo.ttftP95Ms} ms`
-              : undefined
-          }
-        />
-        <AiEntityField
-          label="Error rate SLO"
-          value={
-            spec.slo?.errorRatePercent !== undefined
-              ? `${spec.slo.errorRatePercent} %`
-              : undefined
-          }
-        />
-        <AiEntityField
-          label="Monthly budget"
-          value={
-            spec.budget?.monthlyUsd !== undefined
-              ? formatUsd(spec.budget.monthlyUsd)
-              : undefined
-          }
-        />
-        <AiEntityField
-          label="Pricing"
-          value={describePricing(spec.pricing)}
-          mdColumns={8}
-        />
-        <AiEntityField
-          label="Data classification"
-          value={
-            spec.dataClassification ? (
-              <DataClassificationChip
-                classification={spec.dataClassification}
+    <AiEntityOverviewCard
+      title="Model endpoint"
+      entity={entity}
+      sections={[
+        <>
+          <AiEntityField
+            label="Model"
+            value={model.name}
+            monospace
+            mdColumns={8}
+          />
+          <AiEntityField label="Type" value={spec.type} />
+          <AiEntityField
+            label="Version"
+            value={model.version}
+            monospace
+            mdColumns={8}
+          />
+          <AiEntityField
+            label="Parameters"
+            value={
+              model.parametersBillions !== undefined
+                ? `${model.parametersBillions}B`
+                : undefined
+            }
+          />
+          <AiEntityField label="License" value={model.license} />
+        </>,
+        <>
+          <AiEntityField
+            label="Serving"
+            value={
+              serving.mode
+                ? SERVING_MODE_LABELS[serving.mode] ?? serving.mode
+                : undefined
+            }
+          />
+          {serving.mode === 'managed' ? (
+            <AiEntityField label="Provider" value={serving.provider} />
+          ) : (
+            <AiEntityField label="Runtime" value={selfHosted?.runtime} />
+          )}
+          <AiEntityField
+            label="Gateway alias"
+            value={spec.gateway?.model}
+            monospace
+          />
+          {serving.mode !== 'managed' && (
+            <>
+              <AiEntityField
+                label="Cluster"
+                value={
+                  clusterRef ? (
+                    <EntityRefLink
+                      entityRef={clusterRef}
+                      defaultKind="resource"
+                    />
+                  ) : (
+                    selfHosted?.cluster
+                  )
+                }
               />
-            ) : undefined
-          }
-        />
-      </AiEntityFieldGrid>
-    </InfoCard>
+              <AiEntityField
+                label="Namespace"
+                value={selfHosted?.namespace}
+                monospace
+              />
+              <AiEntityField
+                label="GPU profile"
+                value={selfHosted?.gpuProfile}
+              />
+              <AiEntityField
+                label="Replicas"
+                value={formatReplicaRange(selfHosted?.replicas)}
+              />
+            </>
+          )}
+        </>,
+        <>
+          <AiEntityObjectiveFields slo={spec.slo} budget={spec.budget} />
+          <AiEntityField
+            label="Pricing"
+            value={describePricing(spec.pricing)}
+            mdColumns={8}
+          />
+          <AiEntityDataClassificationField
+            classification={spec.dataClassification}
+          />
+        </>,
+      ]}
+    />
   );
 }

@@ -1,0 +1,3 @@
+export { formatUsd, usdFormatter, type FormatUsdOptions } from './formatUsd';
+export { formatCount, formatDecimal, formatPercent } from './formatNumbers';
+export { formatDurationMs, formatMs, formatUtcMinute } from './formatTime';

@@ -1,0 +1,5 @@
+export {
+  AiEntityDataClassificationField,
+  AiEntityObjectiveFields,
+  AiEntityOverviewCard,
+} from './AiEntityOverviewCard';
