@@ -6,6 +6,7 @@ import {
   AGENT_RISK_TIER_LABELS,
   AiEntityField,
   describeAutonomyLevel,
+  displayLabel,
 } from '../AiEntityFields';
 import {
   AiEntityDataClassificationField,
@@ -67,11 +68,7 @@ export function EntityAgentOverviewCard() {
           />
           <AiEntityField
             label="Audience"
-            value={
-              spec.audience
-                ? AGENT_AUDIENCE_LABELS[spec.audience] ?? spec.audience
-                : undefined
-            }
+            value={displayLabel(AGENT_AUDIENCE_LABELS, spec.audience)}
           />
           <AiEntityField
             label="Human in the loop"
@@ -79,11 +76,7 @@ export function EntityAgentOverviewCard() {
           />
           <AiEntityField
             label="Risk tier"
-            value={
-              spec.riskTier
-                ? AGENT_RISK_TIER_LABELS[spec.riskTier] ?? spec.riskTier
-                : undefined
-            }
+            value={displayLabel(AGENT_RISK_TIER_LABELS, spec.riskTier)}
           />
           <AiEntityDataClassificationField
             classification={spec.dataClassification}

@@ -26,6 +26,17 @@ export const AGENT_RISK_TIER_LABELS: Readonly<Record<string, string>> = {
   high: 'High',
 };
 
+/**
+ * The display name of a spec value from a label table, the value itself when
+ * the table does not know it, or `undefined` when the spec leaves it out.
+ */
+export function displayLabel(
+  labels: Readonly<Record<string, string>>,
+  value: string | undefined,
+): string | undefined {
+  return value ? labels[value] ?? value : undefined;
+}
+
 function isAutonomyLevel(value: unknown): value is AutonomyLevel {
   return (
     typeof value === 'string' &&

@@ -5,6 +5,7 @@ export {
   NOT_SET,
   describeAutonomyLevel,
   describeModelServing,
+  displayLabel,
   formatReplicaRange,
   formatUsd,
   parseSpecEntityRef,

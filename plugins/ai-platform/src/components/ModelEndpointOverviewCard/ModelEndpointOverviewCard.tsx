@@ -2,6 +2,7 @@ import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { ModelEndpointEntityV1alpha1 } from '@ai-platform/plugin-ai-platform-common';
 import {
   AiEntityField,
+  displayLabel,
   formatReplicaRange,
   formatUsd,
   parseSpecEntityRef,
@@ -90,11 +91,7 @@ export function EntityModelEndpointOverviewCard() {
         <>
           <AiEntityField
             label="Serving"
-            value={
-              serving.mode
-                ? SERVING_MODE_LABELS[serving.mode] ?? serving.mode
-                : undefined
-            }
+            value={displayLabel(SERVING_MODE_LABELS, serving.mode)}
           />
           {serving.mode === 'managed' ? (
             <AiEntityField label="Provider" value={serving.provider} />
