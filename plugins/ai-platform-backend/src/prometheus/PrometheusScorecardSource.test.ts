@@ -1,16 +1,14 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import net from 'node:net';
 import request from 'supertest';
+import {
+  startIngestTestBackend,
+  TEST_DATABASE_IDS,
+} from '../__testUtils__/ingestTestBackend';
 import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { DatabaseTelemetryStore } from '../database/DatabaseTelemetryStore';
-import { aiPlatformPlugin } from '../plugin';
 import { DEFAULT_SCORECARD_CONFIG } from '../scorecards/scorecardConfig';
 import { ScorecardEngine } from '../scorecards/ScorecardEngine';
 import { ScorecardSourceUnavailableError } from '../scorecards/types';
@@ -161,6 +159,54 @@ const GPT_ENDPOINT = modelEndpoint('gpt-4o-mini', GPT.alias, {
   provider: 'openai',
 });
 const TRICKY_ENDPOINT = modelEndpoint('tricky', TRICKY.alias, SELF_HOSTED);
+
+/** A server in front of the shared Prometheus that one test can stop. */
+type PrometheusForwarder = { url: string; stop(): Promise<void> };
+
+/**
+ * Forwards TCP connections from a new loopback port to `target`. Stopping it closes the
+ * port and every open connection (keep-alive ones included), so a client sees Prometheus
+ * go down (ECONNREFUSED) while the shared Prometheus keeps serving the other tests, in
+ * any order.
+ */
+async function startPrometheusForwarder(
+  target: string,
+): Promise<PrometheusForwarder> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer(client => {
+    const upstream = net.connect(Number(port), hostname);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', close);
+      socket.on('close', close);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port: forwarderPort } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${forwarderPort}`,
+    stop: () =>
+      new Promise<void>(resolve => {
+        for (const socket of sockets) socket.destroy();
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close(() => resolve());
+      }),
+  };
+}
 
 describeWithPrometheus(SUITE, () => {
   let exporter: KnownDistributionExporter;
@@ -396,157 +442,165 @@ describeWithPrometheus(SUITE, () => {
   });
 
   describe('through the scorecard engine and the REST API', () => {
-    const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-    it('scores SLO checks from Prometheus and budget checks from the store', async () => {
-      const knex = await databases.init('SQLITE_3');
-      const telemetryStore = await DatabaseTelemetryStore.create({
-        database: { getClient: async () => knex },
-      });
-      const scorecardStore = new DatabaseScorecardStore(knex);
-      const engine = new ScorecardEngine({
-        telemetryStore,
-        evalRunStore: scorecardStore,
-        resultStore: scorecardStore,
-        config: DEFAULT_SCORECARD_CONFIG,
-        externalSource: source,
-        now: () => lastSampleAt,
-      });
-      const entity = modelEndpoint('llama-chat', LLAMA.alias, SELF_HOSTED, {
-        spec: {
-          slo: { ttftP95Ms: 700, errorRatePercent: 10 },
-          budget: { monthlyUsd: 100 },
-        },
-      });
-      const evaluation = await engine.evaluate(entity);
-      const byId = new Map(evaluation.checks.map(c => [c.checkId, c]));
-      expect(byId.get('ttft-p95')).toMatchObject({
-        status: 'warn', // 750 ms against 700 ms, within the 1.2 warn factor
-        value: 750,
-        source: 'prometheus',
-      });
-      expect(byId.get('error-rate')).toMatchObject({
-        status: 'pass',
-        value: 5,
-        source: 'prometheus',
-      });
-      expect(byId.get('budget-mtd')).toMatchObject({
-        source: 'telemetry-store',
-      });
-      const [stored] = await scorecardStore.listEvaluations({
-        entityRef: 'modelendpoint:default/llama-chat',
-        limit: 1,
-      });
-      expect(stored.checks.find(c => c.checkId === 'ttft-p95')?.source).toBe(
-        'prometheus',
-      );
+    const databases = TestDatabases.create({ ids: TEST_DATABASE_IDS });
+    const forwarders: PrometheusForwarder[] = [];
+    afterEach(async () => {
+      await Promise.all(forwarders.splice(0).map(f => f.stop()));
     });
 
-    // Runs last: stops Prometheus.
-    it('reports source-unavailable when Prometheus is down and keeps the last good result visible', async () => {
-      const knex = await databases.init('SQLITE_3');
-      const { server } = await startTestBackend({
-        features: [
-          aiPlatformPlugin,
-          mockServices.database.factory({ knex }),
-          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-          mockServices.rootConfig.factory({
-            data: {
-              aiPlatform: {
-                telemetry: {
-                  prometheus: {
-                    url: prometheus.url,
-                    headers: { Authorization: 'Bearer secret-token' },
-                    timeoutMs: 1500,
-                    stepSeconds: 1,
-                    clusters: [{ name: 'gpu-eu-west-1' }],
-                  },
+    it.each(databases.eachSupportedId())(
+      'scores SLO checks from Prometheus and budget checks from the store, %p',
+      async databaseId => {
+        const knex = await databases.init(databaseId);
+        const telemetryStore = await DatabaseTelemetryStore.create({
+          database: { getClient: async () => knex },
+        });
+        const scorecardStore = new DatabaseScorecardStore(knex);
+        const engine = new ScorecardEngine({
+          telemetryStore,
+          evalRunStore: scorecardStore,
+          resultStore: scorecardStore,
+          config: DEFAULT_SCORECARD_CONFIG,
+          externalSource: source,
+          now: () => lastSampleAt,
+        });
+        const entity = modelEndpoint('llama-chat', LLAMA.alias, SELF_HOSTED, {
+          spec: {
+            slo: { ttftP95Ms: 700, errorRatePercent: 10 },
+            budget: { monthlyUsd: 100 },
+          },
+        });
+        const evaluation = await engine.evaluate(entity);
+        const byId = new Map(evaluation.checks.map(c => [c.checkId, c]));
+        expect(byId.get('ttft-p95')).toMatchObject({
+          status: 'warn', // 750 ms against 700 ms, within the 1.2 warn factor
+          value: 750,
+          source: 'prometheus',
+        });
+        expect(byId.get('error-rate')).toMatchObject({
+          status: 'pass',
+          value: 5,
+          source: 'prometheus',
+        });
+        expect(byId.get('budget-mtd')).toMatchObject({
+          source: 'telemetry-store',
+        });
+        const [stored] = await scorecardStore.listEvaluations({
+          entityRef: 'modelendpoint:default/llama-chat',
+          limit: 1,
+        });
+        expect(stored.checks.find(c => c.checkId === 'ttft-p95')?.source).toBe(
+          'prometheus',
+        );
+      },
+    );
+
+    // Takes down its own forwarder, not the shared Prometheus: runs in any order.
+    it.each(databases.eachSupportedId())(
+      'reports source-unavailable when Prometheus is down and keeps the last good result visible, %p',
+      async databaseId => {
+        const forwarder = await startPrometheusForwarder(prometheus.url);
+        forwarders.push(forwarder);
+        const { server } = await startIngestTestBackend(databases, databaseId, {
+          entities: [LLAMA_ENDPOINT],
+          permission: AuthorizeResult.ALLOW,
+          config: {
+            aiPlatform: {
+              telemetry: {
+                prometheus: {
+                  url: forwarder.url,
+                  headers: { Authorization: 'Bearer secret-token' },
+                  timeoutMs: 1500,
+                  stepSeconds: 1,
+                  clusters: [{ name: 'gpu-eu-west-1' }],
                 },
               },
             },
-          }),
-          catalogServiceMock.factory({ entities: [LLAMA_ENDPOINT] }),
-        ],
-      });
-      const path =
-        '/api/ai-platform/scorecards/by-entity/modelendpoint/default/llama-chat';
-      const user = mockCredentials.user.header();
+          },
+        });
+        const path =
+          '/api/ai-platform/scorecards/by-entity/modelendpoint/default/llama-chat';
+        const user = mockCredentials.user.header();
 
-      const good = await request(server)
-        .post(`${path}/evaluate`)
-        .set('Authorization', user);
-      expect(good.status).toBe(200);
-      const goodTtft = good.body.checks.find(
-        (c: any) => c.checkId === 'ttft-p95',
-      );
-      expect(goodTtft).toMatchObject({ source: 'prometheus', status: 'pass' });
-      expect(goodTtft.value).toBeGreaterThan(500);
-
-      const series = await request(server)
-        .get(
-          '/api/ai-platform/timeseries/by-entity/modelendpoint/default/llama-chat',
-        )
-        .query({ metric: 'requests', window: '2h', step: '1h' })
-        .set('Authorization', user);
-      expect(series.status).toBe(200);
-      expect(series.body.source).toBe('prometheus');
-      expect(
-        series.body.points.every((p: any) => p.source === 'prometheus'),
-      ).toBe(true);
-
-      await prometheus.stop();
-
-      const down = await request(server)
-        .post(`${path}/evaluate`)
-        .set('Authorization', user);
-      expect(down.status).toBe(200);
-      const downTtft = down.body.checks.find(
-        (c: any) => c.checkId === 'ttft-p95',
-      );
-      expect(downTtft).toMatchObject({
-        status: 'source-unavailable',
-        value: null,
-        source: 'prometheus',
-        lastAvailable: {
-          status: 'pass',
-          value: goodTtft.value,
+        const good = await request(server)
+          .post(`${path}/evaluate`)
+          .set('Authorization', user);
+        expect(good.status).toBe(200);
+        const goodTtft = good.body.checks.find(
+          (c: any) => c.checkId === 'ttft-p95',
+        );
+        expect(goodTtft).toMatchObject({
           source: 'prometheus',
-        },
-      });
-      expect(downTtft.message).toMatch(
-        new RegExp(
-          `^source unavailable: Prometheus at ${prometheus.url.replace(
-            /\./g,
-            '\\.',
-          )} could not be reached: ECONNREFUSED`,
-        ),
-      );
-      expect(downTtft.message).not.toContain('secret-token');
-      expect(down.body.history).toHaveLength(2);
-      expect(down.body.history[0].counts['source-unavailable']).toBe(2);
-      expect(down.body.history[1].checks).toContainEqual({
-        checkId: 'ttft-p95',
-        status: 'pass',
-        source: 'prometheus',
-        value: goodTtft.value,
-      });
+          status: 'pass',
+        });
+        expect(goodTtft.value).toBeGreaterThan(500);
 
-      const read = await request(server).get(path).set('Authorization', user);
-      expect(
-        read.body.checks.find((c: any) => c.checkId === 'ttft-p95')
-          .lastAvailable.value,
-      ).toBe(goodTtft.value);
+        const series = await request(server)
+          .get(
+            '/api/ai-platform/timeseries/by-entity/modelendpoint/default/llama-chat',
+          )
+          .query({ metric: 'requests', window: '2h', step: '1h' })
+          .set('Authorization', user);
+        expect(series.status).toBe(200);
+        expect(series.body.source).toBe('prometheus');
+        expect(
+          series.body.points.every((p: any) => p.source === 'prometheus'),
+        ).toBe(true);
 
-      const seriesDown = await request(server)
-        .get(
-          '/api/ai-platform/timeseries/by-entity/modelendpoint/default/llama-chat',
-        )
-        .query({ metric: 'requests', window: '2h', step: '1h' })
-        .set('Authorization', user);
-      expect(seriesDown.status).toBe(503);
-      expect(seriesDown.body.error.message).toMatch(
-        /^source unavailable: Prometheus at/,
-      );
-    });
+        await forwarder.stop();
+
+        const down = await request(server)
+          .post(`${path}/evaluate`)
+          .set('Authorization', user);
+        expect(down.status).toBe(200);
+        const downTtft = down.body.checks.find(
+          (c: any) => c.checkId === 'ttft-p95',
+        );
+        expect(downTtft).toMatchObject({
+          status: 'source-unavailable',
+          value: null,
+          source: 'prometheus',
+          lastAvailable: {
+            status: 'pass',
+            value: goodTtft.value,
+            source: 'prometheus',
+          },
+        });
+        expect(downTtft.message).toMatch(
+          new RegExp(
+            `^source unavailable: Prometheus at ${forwarder.url.replace(
+              /\./g,
+              '\\.',
+            )} could not be reached: ECONNREFUSED`,
+          ),
+        );
+        expect(downTtft.message).not.toContain('secret-token');
+        expect(down.body.history).toHaveLength(2);
+        expect(down.body.history[0].counts['source-unavailable']).toBe(2);
+        expect(down.body.history[1].checks).toContainEqual({
+          checkId: 'ttft-p95',
+          status: 'pass',
+          source: 'prometheus',
+          value: goodTtft.value,
+        });
+
+        const read = await request(server).get(path).set('Authorization', user);
+        expect(
+          read.body.checks.find((c: any) => c.checkId === 'ttft-p95')
+            .lastAvailable.value,
+        ).toBe(goodTtft.value);
+
+        const seriesDown = await request(server)
+          .get(
+            '/api/ai-platform/timeseries/by-entity/modelendpoint/default/llama-chat',
+          )
+          .query({ metric: 'requests', window: '2h', step: '1h' })
+          .set('Authorization', user);
+        expect(seriesDown.status).toBe(503);
+        expect(seriesDown.body.error.message).toMatch(
+          /^source unavailable: Prometheus at/,
+        );
+      },
+    );
   });
 });
