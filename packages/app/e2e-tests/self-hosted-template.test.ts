@@ -44,12 +44,16 @@ test('the self-hosted endpoint template previews the fit and cost, then register
   await card.getByRole('button', { name: 'Choose' }).click();
 
   // Step 1: Endpoint
-  // The form mounts again once the scaffolder has loaded its field extensions; type only
-  // into the form that stays.
+  // The form mounts again once the scaffolder has loaded what the template's fields fetch,
+  // which empties what was typed: wait until no request is in flight (the form that stays),
+  // then type; retype only if the form was replaced all the same (bounded by the deadline).
   const name = page.getByRole('textbox', { name: 'Name' });
   await expect(async () => {
-    await name.fill(ENDPOINT_NAME);
-    await page.waitForTimeout(1_000);
+    await page.waitForLoadState('networkidle', { timeout: 10_000 });
+    if ((await name.inputValue()) !== ENDPOINT_NAME) {
+      await name.fill(ENDPOINT_NAME);
+      await page.waitForLoadState('networkidle', { timeout: 10_000 });
+    }
     await expect(name).toHaveValue(ENDPOINT_NAME, { timeout: 500 });
   }).toPass({ timeout: 30_000 });
   const owner = page.getByRole('textbox', { name: 'Owner' });
