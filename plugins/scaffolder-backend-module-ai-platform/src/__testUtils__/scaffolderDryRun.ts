@@ -66,6 +66,11 @@ export async function startScaffolderWithAiPlatform(options: {
   gitopsRepository: string;
   /** More catalog entities, e.g. the template entities a real task run reads. */
   extraEntities?: Entity[];
+  /**
+   * The scaffolder's database (its task store), e.g. `{ knex: await databases.init(id) }`
+   * from `TestDatabases`; an in-memory SQLite database when omitted.
+   */
+  database?: NonNullable<Parameters<typeof mockServices.database.factory>[0]>;
 }) {
   const appConfig = yaml.parse(
     readFileSync(path.join(repositoryRoot, 'app-config.yaml'), 'utf8'),
@@ -92,6 +97,9 @@ export async function startScaffolderWithAiPlatform(options: {
     features: [
       scaffolderPlugin,
       databaseHandle,
+      ...(options.database
+        ? [mockServices.database.factory(options.database)]
+        : []),
       scaffolderModuleAiPlatform,
       catalogServiceMock.factory({
         entities: [...readDemoEntities(), ...(options.extraEntities ?? [])],
