@@ -130,6 +130,29 @@ export interface Config {
        */
       entityRefreshSeconds?: number;
       /**
+       * Admission control of the ingest routes (`POST /v1/traces`,
+       * `/v1/logs`, `/v1/metrics`, `/ingest/litellm`), so reads stay fast
+       * while ingest runs at the rate the database sustains. A request is
+       * admitted after authentication and before its body is read; beyond
+       * `maxConcurrent` in progress it waits in a first-come queue, and
+       * beyond `maxQueued` waiting it is answered 429 with `Retry-After: 1`
+       * at once (nothing read or stored; OTLP exporters and LiteLLM retry).
+       */
+      admission?: {
+        /**
+         * Ingest requests in progress at once (body read, decode, map,
+         * store). Defaults to 1 on SQLite, which serialises writes on its
+         * one connection, and 2 on PostgreSQL.
+         */
+        maxConcurrent?: number;
+        /**
+         * Ingest requests waiting for a slot, at most; a client that goes
+         * away while waiting leaves the queue. 0 rejects whatever finds every
+         * slot taken. Defaults to 2.
+         */
+        maxQueued?: number;
+      };
+      /**
        * Plausibility checks of each ingested call (OTLP span, LiteLLM
        * payload). A call outside them is rejected on its own (listed in the
        * OTLP `partialSuccess` or the LiteLLM `rejected` list, naming the

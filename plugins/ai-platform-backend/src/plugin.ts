@@ -11,6 +11,11 @@ import { readPricingConfig } from './ingest/tokenPricing';
 import { readIngestLimits } from './ingest/ingestLimits';
 import { readOtlpMetricsLimits } from './ingest/otlpMetricsRequest';
 import {
+  IngestAdmission,
+  readIngestAdmissionConfig,
+} from './ingest/IngestAdmission';
+import { enableSqliteWriteAheadLog } from './database/sqliteWriteAheadLog';
+import {
   createIngestRouter,
   DEFAULT_INGEST_MAX_BODY_BYTES,
 } from './service/ingestRouter';
@@ -107,6 +112,12 @@ export const aiPlatformPlugin = createBackendPlugin({
         const telemetryStore = await DatabaseTelemetryStore.create({
           database,
         });
+        const pluginDb = await database.getClient();
+        // On a SQLite file: write-ahead log (a commit appends to the log).
+        await enableSqliteWriteAheadLog(pluginDb);
+        const ingestAdmission = new IngestAdmission(
+          readIngestAdmissionConfig(config, pluginDb.client.config.client),
+        );
 
         await scheduler.scheduleTask({
           id: 'ai-platform-telemetry-retention',
@@ -205,6 +216,7 @@ export const aiPlatformPlugin = createBackendPlugin({
             gatewayHistogramStore,
             maxBodyBytes,
             limits: readIngestLimits(config),
+            admission: ingestAdmission,
             metricsLimits: readOtlpMetricsLimits(config),
           }),
         );

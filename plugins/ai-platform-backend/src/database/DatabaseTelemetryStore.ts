@@ -905,21 +905,23 @@ export class DatabaseTelemetryStore
     const firstEventByEntityRef = new Map<string, number>();
     const refs = [...subjectByEntityRef.keys()];
     for (const column of ['entity_ref', 'agent_entity_ref'] as const) {
-      for (const batch of chunk(refs, 1)) {
-        const rows = await this.db(EVENTS_TABLE)
-          .whereIn(column, batch)
-          .groupBy(column)
+      // One ref per query and no GROUP BY: both databases then read MIN
+      // from the (ref, occurred_at) index in one step, instead of walking
+      // every event of the ref (which held SQLite's one connection ~0.5 s
+      // per fleet summary at 125,000 events).
+      for (const ref of refs) {
+        const [row] = await this.db(EVENTS_TABLE)
+          .where(column, ref)
           .select<Array<Record<string, unknown>>>(
-            this.db.raw('?? as entity_ref', [column]),
             this.db.raw('MIN(occurred_at) as first_occurred_at'),
           );
-        for (const row of rows) {
-          const ref = String(row.entity_ref);
-          const occurredAt = toNumber(row.first_occurred_at);
-          const previous = firstEventByEntityRef.get(ref);
-          if (previous === undefined || occurredAt < previous) {
-            firstEventByEntityRef.set(ref, occurredAt);
-          }
+        if (row?.first_occurred_at === null || row === undefined) {
+          continue;
+        }
+        const occurredAt = toNumber(row.first_occurred_at);
+        const previous = firstEventByEntityRef.get(ref);
+        if (previous === undefined || occurredAt < previous) {
+          firstEventByEntityRef.set(ref, occurredAt);
         }
       }
     }

@@ -40,6 +40,7 @@ import {
 } from '../database/telemetrySubject';
 import { RejectedTelemetryItem } from '../ingest/UnresolvedTelemetryEvent';
 import { UnresolvedTelemetryEvent } from '../ingest/UnresolvedTelemetryEvent';
+import { IngestAdmission } from '../ingest/IngestAdmission';
 import { answer503WhenUnavailable as answerUnavailableWith503 } from './errorResponses';
 
 /**
@@ -93,6 +94,11 @@ export interface IngestRouterOptions {
    * `aiPlatform.ingest.limits`); defaults when absent.
    */
   limits?: IngestLimits;
+  /**
+   * Admission control (`aiPlatform.ingest.admission`): requests beyond its
+   * slots and queue answer 429 + Retry-After before their body is read.
+   */
+  admission?: IngestAdmission;
   /**
    * Caps of `POST /v1/metrics` (`aiPlatform.ingest.limits.maxHistogramBounds`,
    * `maxDataPointsPerRequest`); defaults when absent.
@@ -160,6 +166,16 @@ export function createIngestRouter(
     await httpAuth.credentials(req, { allow: ['service'] });
     next();
   };
+
+  // Admission control of every ingest route: after authentication, before
+  // the body is read (express runs the route below once this calls next).
+  if (options.admission) {
+    router.post(
+      ['/v1/traces', '/v1/logs', '/v1/metrics', '/ingest/litellm'],
+      requireService,
+      options.admission.middleware(),
+    );
+  }
 
   /** Reads the (gunzipped) body into `req.body` as a Buffer. */
   const readBody: express.RequestHandler = (req, res, next) => {
