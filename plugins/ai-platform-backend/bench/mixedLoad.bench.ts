@@ -59,6 +59,16 @@ const EXTRA_CONFIG: NonNullable<
   Parameters<typeof mockServices.rootConfig.factory>[0]
 >['data'] = JSON.parse(process.env.BENCH_MIXED_CONFIG ?? '{}');
 
+/**
+ * SQLite journal mode to measure instead of the plugin's WAL, e.g.
+ * `BENCH_MIXED_SQLITE_JOURNAL=DELETE` (SQLite's default).
+ */
+const SQLITE_JOURNAL_MODE = /^[A-Za-z]+$/.test(
+  process.env.BENCH_MIXED_SQLITE_JOURNAL ?? '',
+)
+  ? process.env.BENCH_MIXED_SQLITE_JOURNAL
+  : undefined;
+
 /** The demo catalog of examples/: groups, ModelEndpoints and Agents with their owners. */
 const TEAMS = ['ml-platform', 'support-experience', 'developer-productivity'];
 const MODEL_ENDPOINTS: Array<[name: string, alias: string, team: string]> = [
@@ -356,6 +366,10 @@ async function measureDatabase(
     ],
   });
   try {
+    if (SQLITE_JOURNAL_MODE && label.startsWith('SQLite')) {
+      // The plugin switched the file to WAL at start; this measures without it.
+      await knex.raw(`PRAGMA journal_mode = ${SQLITE_JOURNAL_MODE}`);
+    }
     const base = `http://127.0.0.1:${
       (backend.server.address() as AddressInfo).port
     }/api/ai-platform`;
