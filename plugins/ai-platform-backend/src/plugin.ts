@@ -21,6 +21,7 @@ import {
 } from './service/ingestRouter';
 import { createRouter } from './service/router';
 import { useErrorResponses } from './service/errorResponses';
+import { authenticateEveryRequest } from './service/authenticateRequests';
 import { createScorecardRouter } from './service/scorecardRouter';
 import { createFleetRouter } from './service/fleetRouter';
 import { createPlanningRouter } from './service/planningRouter';
@@ -205,6 +206,9 @@ export const aiPlatformPlugin = createBackendPlugin({
           entityResolver,
         });
 
+        // Before every route: the plugin authenticates its requests itself, so
+        // a missing credential is answered by its error handler (no stack).
+        authenticateEveryRequest(httpRouter, httpAuth);
         // Ingest first: it reads raw (gzipped, protobuf) bodies itself.
         httpRouter.use(
           createIngestRouter({
@@ -269,7 +273,6 @@ export const aiPlatformPlugin = createBackendPlugin({
             ) ?? ['group:default/ml-platform'],
           }),
         );
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         // Keep last: renders the errors of every route above (503 + Retry-After
         // while the database is down, no SQL or stack in any response).
         useErrorResponses(httpRouter, logger);
