@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import { testAiPlatformConfig } from '../__testUtils__/platformConfig';
-import { validateKubernetesObject } from '../render/kubernetesObjectSchemas';
+import { validateKubernetesObject } from '../render/validateManifests';
 import { createAiPlatformEndpointPlanAction } from './endpointPlan';
 import { createAiPlatformEndpointRenderAction } from './endpointRender';
 

@@ -5,85 +5,19 @@ import {
   validateModelEndpointEntity,
   type ModelEndpointEntityV1alpha1,
 } from '@ai-platform/plugin-ai-platform-common';
-import { InputError } from '@backstage/errors';
 import yaml from 'yaml';
-import { z } from 'zod';
 import type { ServingConfig } from '../platform/platformConfig';
+import type { RenderablePlan } from './renderablePlan';
 import {
-  validateKubernetesObject,
+  validateRenderedManifests,
   type KubernetesObject,
-} from './kubernetesObjectSchemas';
+} from './validateManifests';
 
-/**
- * The parts of an `ai-platform:endpoint:plan` output the renderer needs.
- *
- * @internal
- */
-export const renderablePlanSchema = z.object({
-  approved: z.literal(true, {
-    message:
-      'the plan was not approved; run ai-platform:endpoint:plan and fix the failed rules first',
-  }),
-  request: z.object({
-    name: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-      .max(63),
-    owner: z.string().min(1),
-    system: z.string().min(1).optional(),
-    model: z.string().min(1),
-    runtime: z.enum(['vllm', 'kserve', 'kserve-llm']),
-    contextTokens: z.number().int().positive(),
-    tensorParallelSize: z.number().int().positive(),
-    replicas: z.object({
-      min: z.number().int().min(0),
-      max: z.number().int().min(1),
-    }),
-    dataClassification: z.enum([
-      'public',
-      'internal',
-      'confidential',
-      'restricted',
-    ]),
-    gatewayModel: z.string().min(1),
-    monthlyBudgetUsd: z.number().min(0).optional(),
-  }),
-  namespace: z.string().min(1),
-  kueueQueueName: z.string().min(1).optional(),
-  gpuMemoryUtilization: z.number().gt(0).max(1),
-  gpusPerReplica: z.number().int().positive(),
-  model: z.object({
-    name: z.string().min(1),
-    type: z
-      .enum(['chat', 'completion', 'embedding', 'rerank', 'classification'])
-      .optional(),
-    parametersBillions: z.number().positive(),
-    license: z.string().min(1),
-  }),
-  gpuProfile: z.object({
-    id: z.string().min(1),
-    resourceName: z.string().min(1),
-    nodeSelector: z.record(z.string(), z.string()),
-    tolerations: z.array(
-      z.object({
-        key: z.string(),
-        operator: z.enum(['Exists', 'Equal']),
-        value: z.string().optional(),
-        effect: z.string().optional(),
-      }),
-    ),
-    hourlyCostUsd: z.number().min(0),
-  }),
-  cluster: z.object({ name: z.string().min(1) }),
-  memoryFit: z.object({ weightsGiB: z.number().positive() }),
-});
-
-/**
- * A plan the renderer accepts.
- *
- * @internal
- */
-export type RenderablePlan = z.infer<typeof renderablePlanSchema>;
+export {
+  parseRenderablePlan,
+  renderablePlanSchema,
+  type RenderablePlan,
+} from './renderablePlan';
 
 /**
  * One rendered file, relative to the render target folder.
@@ -91,23 +25,6 @@ export type RenderablePlan = z.infer<typeof renderablePlanSchema>;
  * @internal
  */
 export type RenderedFile = { path: string; content: string };
-
-/**
- * Parses the plan input, or throws an InputError naming each bad field.
- *
- * @internal
- */
-export function parseRenderablePlan(plan: unknown): RenderablePlan {
-  const parsed = renderablePlanSchema.safeParse(plan);
-  if (!parsed.success) {
-    throw new InputError(
-      `plan is not a usable ai-platform:endpoint:plan output: ${parsed.error.issues
-        .map(i => `plan.${i.path.join('.')}: ${i.message}`)
-        .join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
 
 const HTTP_PORT = 8000;
 
@@ -611,9 +528,7 @@ export function renderEndpointFiles(
     default:
       workload = renderKserveLlm(plan, serving);
   }
-  for (const [, object] of workload) {
-    validateKubernetesObject(object);
-  }
+  validateRenderedManifests(workload);
   const entity = renderCatalogInfo(plan, options);
   const files: RenderedFile[] = [
     ...workload.map(([path, object]) => ({
