@@ -8,6 +8,9 @@ const SERIES_TABLE = 'ai_platform_histogram_series';
 const LAYOUTS_TABLE = 'ai_platform_histogram_layouts';
 const HOUR_MS = 60 * 60 * 1000;
 const NANOS_PER_MS = 1_000_000n;
+
+/** Largest stored bucket count: `Number.MAX_SAFE_INTEGER`. */
+const MAX_STORED_COUNT = Number.MAX_SAFE_INTEGER;
 /** Rows per multi-row statement (SQLite binds at most 32,766 values). */
 const ROWS_PER_STATEMENT = 500;
 /** Buckets added up between two turns of the event loop. */
@@ -244,7 +247,7 @@ export class DatabaseGatewayHistogramStore {
           const key = `${keyPrefix}${bucketIndex}`;
           const existing = increments.get(key);
           if (existing) {
-            existing.count += count;
+            existing.count = Math.min(existing.count + count, MAX_STORED_COUNT);
           } else {
             increments.set(key, {
               subject: point.subject,
@@ -296,10 +299,22 @@ export class DatabaseGatewayHistogramStore {
             'bucket_index',
           ])
           .merge({
-            count: tx.raw('?? + ??', [
-              `${BUCKETS_TABLE}.count`,
-              'excluded.count',
-            ]),
+            // Saturating at 2^53 - 1 (the largest count JavaScript reads
+            // exactly): an overflowing bigint would fail every later batch
+            // of this row on PostgreSQL, while SQLite turned it into a float.
+            count:
+              this.db.client.config.client === 'pg'
+                ? tx.raw('LEAST(??::numeric + ??, ?)::bigint', [
+                    `${BUCKETS_TABLE}.count`,
+                    'excluded.count',
+                    MAX_STORED_COUNT,
+                  ])
+                : tx.raw('MIN(??, ? - ??) + ??', [
+                    `${BUCKETS_TABLE}.count`,
+                    MAX_STORED_COUNT,
+                    'excluded.count',
+                    'excluded.count',
+                  ]),
           });
         await yieldToEventLoop();
       }

@@ -551,4 +551,29 @@ describe('POST /v1/metrics with hostile histograms', () => {
       expect(with200.chars / with100.chars).toBeLessThan(2.5);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'saturates a bucket count at 2^53 - 1 instead of overflowing it (a bigint overflow failed every later batch on PostgreSQL), %p',
+    async databaseId => {
+      const { knex, server } = await startBackend(databaseId);
+      const huge = String(Number.MAX_SAFE_INTEGER);
+      const point: TestPoint = { bounds: [1], counts: [huge, '0'] };
+      // 1,100 series (test.point 0 to 1,099) adding to the same stored bucket:
+      // 1,100 × (2^53 - 1) is beyond PostgreSQL's bigint.
+      const many = Array.from({ length: 1_100 }, () => point);
+      const first = await postMetrics(server, many);
+      expect(first.status).toBe(200);
+      expect(first.body.partialSuccess).toBeUndefined();
+      // The same series again (already counted) and one more on top.
+      const second = await postMetrics(server, [
+        ...many,
+        { bounds: [1], counts: ['5', '0'] },
+      ]);
+      expect(second.status).toBe(200);
+      expect(second.body.partialSuccess).toBeUndefined();
+      expect(
+        await storedBucketsOf(knex, 'entity:modelendpoint:default/gpt-4o-mini'),
+      ).toEqual([[0, Number.MAX_SAFE_INTEGER]]);
+    },
+  );
 });
