@@ -1,10 +1,8 @@
 import {
   AGENT_KIND,
-  aiPlatformTelemetryReadPermission,
   MODEL_ENDPOINT_KIND,
 } from '@ai-platform/plugin-ai-platform-common';
 import {
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
   RootConfigService,
@@ -16,7 +14,6 @@ import {
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -32,6 +29,7 @@ import {
   ScorecardCheckResult,
   ScorecardResultStore,
 } from '../scorecards/types';
+import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
 import { parseUnattributedPageQuery } from './unattributedPage';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -385,37 +383,8 @@ export function createFleetRouter(options: FleetRouterOptions): express.Router {
     options;
   const now = options.now ?? (() => new Date());
   const gpuConfig = readGpuConfig(options.config);
+  const access = new TelemetryReadAccess(permissions);
   const router = Router();
-
-  async function readableRefs(
-    entityRefs: string[],
-    credentials: BackstageCredentials,
-  ): Promise<Set<string>> {
-    if (entityRefs.length === 0) {
-      return new Set();
-    }
-    const decisions = await permissions.authorize(
-      entityRefs.map(resourceRef => ({
-        permission: aiPlatformTelemetryReadPermission,
-        resourceRef,
-      })),
-      { credentials },
-    );
-    return new Set(
-      entityRefs.filter(
-        (_, index) => decisions[index].result === AuthorizeResult.ALLOW,
-      ),
-    );
-  }
-
-  async function mayReadUnattributed(credentials: BackstageCredentials) {
-    // No entity to evaluate conditions against: only an unconditional ALLOW.
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission: aiPlatformTelemetryReadPermission }],
-      { credentials },
-    );
-    return decision.result === AuthorizeResult.ALLOW;
-  }
 
   router.get('/fleet/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -467,8 +436,10 @@ export function createFleetRouter(options: FleetRouterOptions): express.Router {
       ]),
     ];
     const [readable, unattributedAllowed] = await Promise.all([
-      readableRefs(allRefs, credentials),
-      mayReadUnattributed(credentials),
+      access
+        .filterReadable(allRefs, ref => ref, credentials)
+        .then(refs => new Set(refs)),
+      access.mayReadUnattributed(credentials),
     ]);
     const readableRefList = allRefs.filter(ref => readable.has(ref));
     const readableSubjects = readableRefList.map(ref => entitySubject(ref));

@@ -1,18 +1,16 @@
-import { aiPlatformTelemetryReadPermission } from '@ai-platform/plugin-ai-platform-common';
 import {
-  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v4';
 import { TelemetryStore, TimeWindow } from '../database/TelemetryStore';
 import { entitySubject } from '../database/telemetrySubject';
 import { DatabaseGatewayHistogramStore } from '../database/DatabaseGatewayHistogramStore';
+import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
 import { parseUnattributedPageQuery } from './unattributedPage';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -95,6 +93,7 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, telemetryStore, gatewayHistogramStore } =
     options;
+  const access = new TelemetryReadAccess(permissions);
 
   const router = Router();
   router.use(express.json());
@@ -109,20 +108,7 @@ export async function createRouter(
     const entityRef = `${kind}:${namespace}/${name}`.toLocaleLowerCase('en-US');
     const window = parseUsageWindow(req.query, new Date());
 
-    const [decision] = await permissions.authorize(
-      [
-        {
-          permission: aiPlatformTelemetryReadPermission,
-          resourceRef: entityRef,
-        },
-      ],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the telemetry of ${entityRef}`,
-      );
-    }
+    await access.assertCanRead(entityRef, credentials);
 
     const usage = await telemetryStore.getUsage({
       subject: entitySubject(entityRef),
@@ -158,7 +144,7 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const window = parseUsageWindow(req.query, new Date());
     const page = parseUnattributedPageQuery(req.query);
-    await authorizeUnattributedRead(permissions, credentials);
+    await access.assertCanReadUnattributed(credentials);
 
     // Worst first, one page at a time: the list grows with every stray alias.
     const [items, total] = await Promise.all([
@@ -178,23 +164,4 @@ export async function createRouter(
   });
 
   return router;
-}
-
-/**
- * Unattributed telemetry belongs to no entity, so there is no resource to
- * evaluate conditions against: only an unconditional ALLOW grants it.
- */
-async function authorizeUnattributedRead(
-  permissions: PermissionsService,
-  credentials: BackstageCredentials,
-) {
-  const [decision] = await permissions.authorizeConditional(
-    [{ permission: aiPlatformTelemetryReadPermission }],
-    { credentials },
-  );
-  if (decision.result !== AuthorizeResult.ALLOW) {
-    throw new NotAllowedError(
-      'Not allowed to read telemetry that is not attributed to an entity',
-    );
-  }
 }

@@ -1,10 +1,8 @@
 import {
   AGENT_KIND,
-  aiPlatformTelemetryReadPermission,
   MODEL_ENDPOINT_KIND,
 } from '@ai-platform/plugin-ai-platform-common';
 import {
-  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -18,11 +16,9 @@ import {
 } from '@backstage/catalog-model';
 import {
   InputError,
-  NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -46,6 +42,7 @@ import {
   ScorecardResultStore,
   ScorecardSourceUnavailableError,
 } from '../scorecards/types';
+import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
 import { UnsupportedMediaTypeError } from './ingestRouter';
 import { MAX_USAGE_WINDOW_DAYS } from './router';
 
@@ -233,27 +230,8 @@ export function createScorecardRouter(
     gatewayHistogramStore,
   } = options;
   const now = options.now ?? (() => new Date());
+  const access = new TelemetryReadAccess(permissions);
   const router = Router();
-
-  async function authorizeRead(
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ) {
-    const [decision] = await permissions.authorize(
-      [
-        {
-          permission: aiPlatformTelemetryReadPermission,
-          resourceRef: entityRef,
-        },
-      ],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the telemetry of ${entityRef}`,
-      );
-    }
-  }
 
   /**
    * The numbers behind the checks, carried by the scorecard response so the
@@ -405,7 +383,7 @@ export function createScorecardRouter(
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const entityRef = entityRefOf(req.params);
-      await authorizeRead(entityRef, credentials);
+      await access.assertCanRead(entityRef, credentials);
       res.json(await scorecardResponse(entityRef));
     },
   );
@@ -415,7 +393,7 @@ export function createScorecardRouter(
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const entityRef = entityRefOf(req.params);
-      await authorizeRead(entityRef, credentials);
+      await access.assertCanRead(entityRef, credentials);
       const entity = await catalog.getEntityByRef(entityRef, { credentials });
       if (!entity) {
         throw new NotFoundError(`No entity ${entityRef} in the catalog`);
@@ -498,18 +476,11 @@ export function createScorecardRouter(
     const ownedRefs = owned.map(entity =>
       normalizeTelemetryEntityRef(stringifyEntityRef(entity)),
     );
-    const decisions = ownedRefs.length
-      ? await permissions.authorize(
-          ownedRefs.map(resourceRef => ({
-            permission: aiPlatformTelemetryReadPermission,
-            resourceRef,
-          })),
-          { credentials },
-        )
-      : [];
-    const readable = owned
-      .map((entity, index) => ({ entity, entityRef: ownedRefs[index] }))
-      .filter((_, index) => decisions[index].result === AuthorizeResult.ALLOW);
+    const readable = await access.filterReadable(
+      owned.map((entity, index) => ({ entity, entityRef: ownedRefs[index] })),
+      item => item.entityRef,
+      credentials,
+    );
     const latest = await resultStore.getLatestEvaluations(
       readable.map(item => item.entityRef),
     );
@@ -543,7 +514,7 @@ export function createScorecardRouter(
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const entityRef = entityRefOf(req.params);
       const query = parseTimeseriesQuery(req.query, now());
-      await authorizeRead(entityRef, credentials);
+      await access.assertCanRead(entityRef, credentials);
       const range = {
         metric: query.metric,
         from: query.from,
