@@ -16,6 +16,9 @@ import {
   validateRenderedManifests,
 } from './validateManifests';
 
+// The first test loads the models' validators; a busy CI worker takes longer than 5 s.
+jest.setTimeout(30_000);
+
 const config = new ConfigReader({ aiPlatform: testAiPlatformConfig });
 const workspace = createMockDirectory();
 
