@@ -42,6 +42,7 @@ import { RejectedTelemetryItem } from '../ingest/UnresolvedTelemetryEvent';
 import { UnresolvedTelemetryEvent } from '../ingest/UnresolvedTelemetryEvent';
 import { IngestAdmission } from '../ingest/IngestAdmission';
 import { answer503WhenUnavailable as answerUnavailableWith503 } from './errorResponses';
+import { UnsupportedMediaTypeError } from './httpErrors';
 
 /**
  * Default of `aiPlatform.ingest.maxBodyBytes`: 5 MB.
@@ -63,15 +64,7 @@ export class PayloadTooLargeError extends CustomErrorBase {
   statusCode = 413;
 }
 
-/**
- * The request body has a content type or encoding the route does not take.
- *
- * @internal
- */
-export class UnsupportedMediaTypeError extends CustomErrorBase {
-  name = 'UnsupportedMediaTypeError' as const;
-  statusCode = 415;
-}
+export { UnsupportedMediaTypeError };
 
 /**
  * Options of {@link createIngestRouter}.
