@@ -3,20 +3,15 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
-import { DatabaseGatewayHistogramStore } from '../database/DatabaseGatewayHistogramStore';
-import { TelemetryStore } from '../database/TelemetryStore';
 import { parseEvalRunUpload } from '../evals/parseEvalRunUpload';
-import { ScorecardEngine } from '../scorecards/ScorecardEngine';
-import { ScorecardReadService } from '../scorecards/ScorecardReadService';
 import {
-  EvalRunStore,
-  ExternalScorecardTelemetrySource,
-  ScorecardResultStore,
-} from '../scorecards/types';
+  ScorecardReadService,
+  ScorecardReadServiceOptions,
+} from '../scorecards/ScorecardReadService';
+import { EvalRunStore } from '../scorecards/types';
 import { UnsupportedMediaTypeError } from './httpErrors';
 import {
   entityRefFromParams,
@@ -32,28 +27,14 @@ export { parseTimeseriesQuery };
  *
  * @internal
  */
-export interface ScorecardRouterOptions {
+export interface ScorecardRouterOptions
+  extends Omit<ScorecardReadServiceOptions, 'access'> {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  catalog: CatalogService;
-  telemetryStore: TelemetryStore;
   evalRunStore: EvalRunStore;
-  resultStore: ScorecardResultStore;
-  scorecardEngine: ScorecardEngine;
-  /**
-   * Answers the time series of the entities it applies to (Prometheus); the
-   * built-in telemetry store answers for the others.
-   */
-  externalSource?: ExternalScorecardTelemetrySource;
-  /**
-   * The GenAI OTLP histograms; when given, the scorecard's month-to-date
-   * usage carries `ttftMsFromGatewayHistograms`.
-   */
-  gatewayHistogramStore?: DatabaseGatewayHistogramStore;
   /** Largest accepted `POST /evals` body. */
   maxBodyBytes: number;
-  now?: () => Date;
 }
 
 /**
