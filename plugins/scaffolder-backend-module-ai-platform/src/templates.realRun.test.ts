@@ -35,13 +35,12 @@ describe.each(databases.eachSupportedId())(
   'templates/ as real scaffolder tasks (not dry runs), %p',
   databaseId => {
     const gitops = new BareGitRepository();
-    let server: Awaited<
-      ReturnType<typeof startScaffolderWithAiPlatform>
-    >['server'];
+    let scaffolder: Awaited<ReturnType<typeof startScaffolderWithAiPlatform>>;
+    let server: typeof scaffolder.server;
 
     beforeAll(async () => {
       gitops.commitFromOutside({ 'README.md': '# GitOps\n' }, 'Initial commit');
-      ({ server } = await startScaffolderWithAiPlatform({
+      scaffolder = await startScaffolderWithAiPlatform({
         gitopsRepository: gitops.path,
         database: { knex: await databases.init(databaseId) },
         extraEntities: [
@@ -49,9 +48,17 @@ describe.each(databases.eachSupportedId())(
           'managed-model-endpoint',
           'agent',
         ].map(readTemplateEntity),
-      }));
+      });
+      server = scaffolder.server;
     });
-    afterAll(() => gitops.remove());
+    // Stop the backend (its task workers poll the task store) before
+    // TestDatabases destroys the database at the end of the file: a worker
+    // still polling failed the next test file in this Jest worker with
+    // "Unable to acquire a connection".
+    afterAll(async () => {
+      await scaffolder?.stop();
+      gitops.remove();
+    });
 
     it('self-hosted-endpoint: a request over the GPU quota and the budget fails at plan, lists every failed rule, and leaves the GitOps repository unchanged', async () => {
       const refsBefore = refsOf(gitops);
