@@ -14,6 +14,16 @@ export interface Config {
        */
       retentionDays?: number;
       /**
+       * Link to a trace in your tracing UI: a URL template with `{traceId}`
+       * (the 32 hex character OTLP trace id), e.g.
+       * `https://jaeger.example.com/trace/{traceId}` (Jaeger),
+       * `https://grafana.example.com/explore?left={"queries":[{"query":"{traceId}"}]}`
+       * (Tempo) or `https://langfuse.example.com/trace/{traceId}`. Failing
+       * agent checks and the runs and tools panel link the latest failing
+       * traces; without it they show the trace id only.
+       */
+      traceLinks?: string;
+      /**
        * Prometheus (or Thanos Query, Mimir: anything serving the Prometheus
        * HTTP API) as the source of the SLO checks (`ttft-p95`, `error-rate`)
        * and time series of ModelEndpoints, read with PromQL over vLLM's and
@@ -22,7 +32,10 @@ export interface Config {
        * `default` is true (ModelEndpoints), or when it carries the
        * `aiplatform.io/prometheus-selector` annotation and `url` is set;
        * every other entity, and the budget and eval checks, use the
-       * built-in store.
+       * built-in store. It is also the source of the GPU readings of
+       * self-hosted ModelEndpoints (GPU-hours held, utilisation, KV cache,
+       * queue; see `gpu`), read with one grouped query per reading and
+       * cluster for the whole fleet.
        */
       prometheus?: {
         /** Base URL of the Prometheus HTTP API, e.g. `http://prometheus.monitoring:9090`. */
@@ -51,6 +64,23 @@ export interface Config {
          * (and managed ones) use `url` too. Defaults to false.
          */
         default?: boolean;
+        /**
+         * What Prometheus is used for: `slo` (the SLO checks and time
+         * series) and `gpu` (GPU-hours, utilisation and saturation of
+         * self-hosted endpoints). Defaults to both; a cluster inherits it.
+         * `uses: [gpu]` keeps the SLO checks on the built-in store.
+         */
+        uses?: Array<'slo' | 'gpu'>;
+        /**
+         * Which series give the GPU readings of self-hosted ModelEndpoints
+         * and which labels name their pods. An endpoint's pods are those in
+         * `spec.serving.namespace` whose name starts with its workload: the
+         * entity name for the `vllm` and `nim` runtimes, `<name>-predictor`
+         * for `kserve`, `<name>-kserve` (and `<name>-kserve-prefill`) for
+         * `kserve-llm`. Defaults fit kube-state-metrics, the DCGM exporter
+         * and vLLM; a cluster's `gpu` overrides these key by key.
+         */
+        gpu?: PrometheusGpuSettings;
         /** Clusters whose ModelEndpoints are scored from Prometheus. */
         clusters?: Array<{
           /** The cluster name, as in ModelEndpoint `spec.serving.cluster` (e.g. `gpu-eu-west-1`). */
@@ -73,6 +103,10 @@ export interface Config {
            * every cluster.
            */
           selector?: string;
+          /** Defaults to the global `uses`. */
+          uses?: Array<'slo' | 'gpu'>;
+          /** Overrides the global `gpu` settings key by key for this cluster. */
+          gpu?: PrometheusGpuSettings;
         }>;
       };
       /**
@@ -275,6 +309,138 @@ export interface Config {
       platformGroups?: string[];
     };
     /**
+     * Governance of the golden paths (issue 14). The approval gate and the
+     * audit trail are read by the ai-platform backend.
+     */
+    governance?: {
+      /**
+       * Group refs whose members may approve proposals of the golden paths
+       * (not their own). Defaults to `aiPlatform.permissions.platformGroups`,
+       * then `['group:default/ml-platform']`.
+       */
+      approverGroups?: string[];
+      /**
+       * Requirements per autonomy level and risk tier, as policy-as-code.
+       * The plan and validate actions list every unmet one (and fail), the
+       * scorecard checks every Agent and ModelEndpoint in the catalog
+       * against them (`governance` checks). A list replaces the defaults
+       * entirely; without one: L3+ agents need an eval suite with minScore,
+       * a budget and an SLO; L4+ or high-risk agents need
+       * `humanInTheLoop: true` and an approval; entities handling
+       * restricted data need an approval.
+       */
+      requirements?: Array<{
+        /** Stable id, reported as `governance:<id>`. Lowercase letters, digits, `-`, `.`. */
+        id: string;
+        /**
+         * Which entities the requirement applies to: any one of the
+         * conditions (none: every entity of `kinds`).
+         */
+        appliesTo?: {
+          /** Kinds; defaults to `['Agent', 'ModelEndpoint']`. */
+          kinds?: string[];
+          /** This autonomy level or higher, e.g. `L3` for "L3+". */
+          minAutonomyLevel?: 'L1' | 'L2' | 'L3' | 'L4' | 'L5';
+          /** Any of these risk tiers. */
+          riskTiers?: Array<'minimal' | 'limited' | 'high'>;
+          /** Any of these data classifications. */
+          dataClassifications?: Array<
+            'public' | 'internal' | 'confidential' | 'restricted'
+          >;
+          /** A CEL expression over `entity`, `spec`, `request`, `plan` that is true. */
+          expression?: string;
+        };
+        /**
+         * What is required: `evalSuite` (spec.evals with minScore),
+         * `budget` (spec.budget.monthlyUsd), `slo` (spec.slo),
+         * `humanInTheLoop`, `approval` (routes the commit to a proposal
+         * branch, never a failure) or `expression` (the CEL `expression`
+         * must be true).
+         */
+        control:
+          | 'evalSuite'
+          | 'budget'
+          | 'slo'
+          | 'humanInTheLoop'
+          | 'approval'
+          | 'expression';
+        /** For `control: expression`: a CEL expression over `entity`, `spec`, `request`, `plan`. */
+        expression?: string;
+        /** Replaces the generated message of an unmet requirement (required for `expression`). */
+        message?: string;
+        /** Replaces the generated advice on how to satisfy it. */
+        howToSatisfy?: string;
+      }>;
+      /**
+       * How long records are kept.
+       */
+      retention?: {
+        /**
+         * Audit events (`GET /audit/by-entity/...`: plans, commits,
+         * approval requests, approvals, rejections), deleted daily once
+         * older than the days of their entity's risk tier.
+         */
+        audit?: {
+          /**
+           * Days per risk tier, e.g. `{ minimal: 90, limited: 180, high: 730 }`.
+           * Defaults: minimal 90, limited 180, high 365. `high` below 180
+           * (six months, the EU AI Act's minimum for logs of high-risk
+           * systems) is refused at startup.
+           */
+          byRiskTier?: { [riskTier: string]: number };
+          /**
+           * Days for events of entities without a risk tier
+           * (ModelEndpoints) or with a tier not listed. Defaults to 180.
+           */
+          defaultDays?: number;
+        };
+        /**
+         * Raw telemetry (events, agent runs, tool calls) of entities with a
+         * risk tier (`spec.riskTier`), deleted daily once older than the
+         * days of their tier; other rows use
+         * `aiPlatform.telemetry.retentionDays`. Hourly rollups are kept.
+         */
+        telemetry?: {
+          /**
+           * Days per risk tier, e.g. `{ high: 365, limited: 30 }`.
+           * Defaults: high 180 (six months of logs of high-risk systems).
+           */
+          byRiskTier?: { [riskTier: string]: number };
+        };
+      };
+    };
+    /**
+     * Notifications to the owning group when a scorecard check fails or
+     * recovers (the budget forecast crossing the budget included), and to
+     * approvers and requesters of the approval gate, through the
+     * notifications backend.
+     */
+    notifications?: {
+      /** Defaults to true. */
+      enabled?: boolean;
+      /**
+       * A check that turns red again within this many minutes of its last
+       * notification is held back until the cooldown is over (flapping).
+       * Defaults to 60.
+       */
+      cooldownMinutes?: number;
+      /** Copies of every notification to webhooks (Slack-compatible or JSON). */
+      webhooks?: Array<{
+        /** Named in logs instead of the URL. */
+        name: string;
+        /**
+         * The webhook URL; it holds a token, so reference an environment
+         * variable: `url: ${AI_PLATFORM_SLACK_WEBHOOK_URL}`. Never logged.
+         * @visibility secret
+         */
+        url: string;
+        /** `slack` (`{"text": ...}`) or `json` (the whole notification). Defaults to `json`. */
+        format?: 'slack' | 'json';
+        /** Only these topics (e.g. `AI Platform: budget forecast`); all when absent. */
+        topics?: string[];
+      }>;
+    };
+    /**
      * The scorecard engine (checks of ModelEndpoint and Agent entities).
      */
     scorecards?: {
@@ -296,6 +462,22 @@ export interface Config {
        */
       evalRegressionTolerance?: number;
       /**
+       * Defaults of the `agent` checks of Agents (over their last 7 days of
+       * runs), used when the Agent's spec sets no threshold.
+       */
+      agent?: {
+        /** Lowest share of successful runs, percent (spec `slo.runSuccessPercent`). Defaults to 95. */
+        runSuccessPercent?: number;
+        /** Highest p95 run duration, ms (spec `slo.runP95Ms`). Defaults to 60000. */
+        runP95Ms?: number;
+        /** Highest average cost per run, USD (spec `budget.perRunUsd`). No check when neither sets it. */
+        perRunUsd?: number;
+        /** Highest error rate of any one tool, percent. Defaults to 5. */
+        toolErrorRatePercent?: number;
+        /** Runs (or calls of one tool) needed before a check is judged. Defaults to 20. */
+        minRuns?: number;
+      };
+      /**
        * The level ladder, lowest first. A level is reached when every check
        * of its categories meets the requirement and every lower level is
        * reached. Defaults to bronze (budget, no-fail), silver (budget + slo,
@@ -303,11 +485,112 @@ export interface Config {
        */
       levels?: Array<{
         name: string;
-        /** Check categories: `slo`, `budget`, `eval`. */
-        categories: Array<'slo' | 'budget' | 'eval'>;
+        /** Check categories: `slo`, `budget`, `eval`, `efficiency`, `agent`. */
+        categories: Array<'slo' | 'budget' | 'eval' | 'efficiency' | 'agent'>;
         /** `no-fail`: pass, warn or not-enough-data; `pass`: pass only. */
         requirement: 'no-fail' | 'pass';
       }>;
+      /**
+       * Thresholds of the `efficiency` checks of self-hosted ModelEndpoints,
+       * read from the cluster's Prometheus (GPU utilisation from the DCGM
+       * exporter, KV cache and queue from vLLM). Both checks only warn.
+       */
+      efficiency?: {
+        /**
+         * `gpu-idle` warns when the mean GPU utilisation over the last 7
+         * days is below this percent (0-100). Defaults to 20.
+         */
+        gpuIdleBelowPercent?: number;
+        /**
+         * `saturation` warns when the vLLM KV-cache usage over the last
+         * hour is above this percent (0-100). Defaults to 90.
+         */
+        kvCacheAbovePercent?: number;
+        /**
+         * `saturation` warns when the mean number of requests waiting in
+         * vLLM's queue over the last hour is above this. Defaults to 5.
+         */
+        waitingRequestsAbove?: number;
+      };
     };
   };
 }
+
+/**
+ * One GPU reading's series: a metric name (or a list tried in order, the
+ * first with series winning per workload), or an object.
+ */
+type PrometheusGpuSeries =
+  | string
+  | string[]
+  | {
+      /** Metric name, or names tried in order (joined with `or`). */
+      metric?: string | string[];
+      /** Extra label matchers, e.g. `resource="nvidia_com_gpu"`. */
+      matchers?: string;
+      /** The namespace label of this metric; defaults to `gpu.namespaceLabel`. */
+      namespaceLabel?: string;
+      /**
+       * The pod label of this metric, e.g. `exported_pod` for a DCGM
+       * exporter scraped without `honorLabels`; defaults to `gpu.podLabel`.
+       */
+      podLabel?: string;
+      /** Multiplies every value, e.g. 100 for a 0–1 fraction read as percent. */
+      scale?: number;
+    };
+
+/** `aiPlatform.telemetry.prometheus.gpu` (and per cluster). */
+type PrometheusGpuSettings = {
+  /**
+   * Subquery step in seconds of every GPU reading: GPU-hours are the
+   * allocation sampled every step × step / 3600, utilisation the mean of
+   * the samples taken every step. Defaults to 300 (a month is 8,928 points
+   * per series); lengthened so no series has more than 11,000 points.
+   */
+  stepSeconds?: number;
+  /** Label holding the Kubernetes namespace. Defaults to `namespace`. */
+  namespaceLabel?: string;
+  /** Label holding the pod name. Defaults to `pod`. */
+  podLabel?: string;
+  /**
+   * Regular expression (RE2, fully anchored) whose first group is the
+   * workload (Deployment) name of a pod name. Defaults to
+   * `(.+)-[a-z0-9]+-[a-z0-9]+` (`<deployment>-<replicaset hash>-<pod hash>`).
+   */
+  workloadFromPod?: string;
+  /**
+   * GPUs held. Defaults to kube-state-metrics
+   * `kube_pod_container_resource_requests` with `resource="nvidia_com_gpu"`
+   * (GPUs requested by each container). Alternative: `{ metric:
+   * kube_deployment_status_replicas_available, matchers: '',
+   * workloadLabel: deployment, perReplica: true }` (available replicas ×
+   * the GPU profile's `gpusPerReplica`).
+   */
+  allocation?:
+    | string
+    | string[]
+    | {
+        metric?: string | string[];
+        /** Extra label matchers; an empty string removes the default's. */
+        matchers?: string;
+        namespaceLabel?: string;
+        podLabel?: string;
+        scale?: number;
+        /** A label holding the workload name itself, e.g. `deployment`. */
+        workloadLabel?: string;
+        /** The metric counts replicas: multiplied by GPUs per replica. */
+        perReplica?: boolean;
+      };
+  /** GPU utilisation, 0–100. Defaults to the DCGM exporter's `DCGM_FI_DEV_GPU_UTIL`. */
+  utilisation?: PrometheusGpuSeries;
+  /**
+   * KV-cache usage, read as percent. Defaults to vLLM's
+   * `vllm:kv_cache_usage_perc`, then the older `vllm:gpu_cache_usage_perc`
+   * (0–1 fractions, `scale: 100`).
+   */
+  kvCache?: PrometheusGpuSeries;
+  /** Requests waiting. Defaults to `vllm:num_requests_waiting`. */
+  waiting?: PrometheusGpuSeries;
+  /** Requests running. Defaults to `vllm:num_requests_running`. */
+  running?: PrometheusGpuSeries;
+};

@@ -57,6 +57,7 @@ export async function startDemoModelServer(
   seed = 42,
 ): Promise<DemoModelServer> {
   const random = seededRandom(seed);
+  const idPrefix = Date.now().toString(36);
   const byAlias = new Map(profiles.map(p => [p.alias, p]));
   const callsByAlias = new Map<string, number>();
 
@@ -99,7 +100,12 @@ export async function startDemoModelServer(
         ? Math.max(8, Math.round(body.max_tokens * (0.5 + random() * 0.5)))
         : 40 + Math.floor(random() * 80);
     const ttftMs = drawTtftMs(p);
-    const id = `chatcmpl-demo-${Math.floor(random() * 1e12).toString(36)}`;
+    // Unique per server start: a second demo run must not reuse response
+    // ids (the backend matches the gateway's and the span's report of a
+    // call by them).
+    const id = `chatcmpl-demo-${idPrefix}-${Math.floor(
+      random() * 1e12,
+    ).toString(36)}`;
     const created = Math.floor(Date.now() / 1000);
     const usage = {
       prompt_tokens: inputTokens,

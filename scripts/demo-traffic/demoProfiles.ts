@@ -224,3 +224,77 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** DEMO DATA: one MCP tool an agent calls in its turns (`execute_tool` span). */
+export interface DemoTool {
+  /** `gen_ai.tool.name`, as the tool's MCP server (examples/systems.yaml) serves it. */
+  name: string;
+  /** Usual duration, uniform in [min, max] ms. */
+  durationMs: { min: number; max: number };
+  /** Every n-th call of the tool fails with `errorType`; 0 = never. */
+  failEveryNthCall: number;
+  errorType?: string;
+}
+
+/** DEMO DATA: the tools of an agent's turn, before and after its model calls. */
+export interface DemoAgentTools {
+  before: DemoTool[];
+  after: DemoTool[];
+}
+
+const tool = (
+  name: string,
+  durationMs: { min: number; max: number },
+  failEveryNthCall = 0,
+  errorType?: string,
+): DemoTool => ({ name, durationMs, failEveryNthCall, errorType });
+
+/**
+ * The tools each demo agent calls, keyed by gateway agent id: the tools of
+ * the MCP servers in its `spec.tools` (examples/agents.yaml). Failures are
+ * chosen so the tool table shows a mix: GitHub's review comments are rate
+ * limited often, PagerDuty's incident log times out now and then, the
+ * others rarely or never fail.
+ */
+export const DEMO_AGENT_TOOLS: Record<string, DemoAgentTools> = {
+  'support-triage': {
+    before: [tool('get_ticket', { min: 40, max: 90 })],
+    after: [
+      tool('set_ticket_priority', { min: 30, max: 70 }, 12, 'PermissionDenied'),
+    ],
+  },
+  'support-reply-drafter': {
+    before: [
+      tool('search_articles', { min: 60, max: 140 }),
+      tool('get_article', { min: 20, max: 50 }, 15, 'NotFound'),
+    ],
+    after: [],
+  },
+  'code-review-assistant': {
+    before: [
+      tool('get_pull_request', { min: 50, max: 120 }),
+      tool('list_changed_files', { min: 40, max: 100 }),
+    ],
+    after: [
+      tool('create_review_comment', { min: 60, max: 150 }, 6, 'RateLimited'),
+    ],
+  },
+  'incident-summarizer': {
+    before: [
+      tool('get_incident', { min: 40, max: 90 }),
+      tool('list_incident_log_entries', { min: 80, max: 200 }, 10, 'Timeout'),
+    ],
+    after: [],
+  },
+  'flaky-test-fixer': {
+    before: [
+      tool('get_pull_request', { min: 50, max: 120 }),
+      tool('list_changed_files', { min: 40, max: 100 }),
+    ],
+    after: [],
+  },
+  'ticket-language-tagger': {
+    before: [tool('get_ticket', { min: 40, max: 90 })],
+    after: [],
+  },
+};

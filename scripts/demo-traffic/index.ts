@@ -6,10 +6,13 @@
  *
  * Sends demo traffic through the real ingest path of ai-platform-backend:
  * the real `openai` client, instrumented by @opentelemetry/instrumentation-openai,
- * calls a local OpenAI-compatible server; calls made "directly" are exported
- * as OTLP traces, calls made "through the gateway" are reported as LiteLLM
- * StandardLoggingPayloads (with the measured first-chunk time). Then it
- * uploads promptfoo-shaped eval results and asks for a scorecard evaluation.
+ * calls a local OpenAI-compatible server inside agent runs (`invoke_agent`
+ * spans with `execute_tool` spans of their MCP tools). Every call is
+ * exported as OTLP traces; calls made "through the gateway" are also
+ * reported as LiteLLM StandardLoggingPayloads (same response id, the
+ * caller's trace id, the measured first-chunk time), and the backend counts
+ * each such call once. Then it uploads promptfoo-shaped eval results and
+ * asks for a scorecard evaluation.
  * Only 127.0.0.1 is contacted besides the backend URL given.
  */
 import {
@@ -35,12 +38,14 @@ import { Context } from '@opentelemetry/api';
 import {
   AGENT_ENTITY_NAMES,
   AgentInvocation,
+  DEMO_AGENT_TOOLS,
   DEMO_EVAL_SUITES,
   MODEL_PROFILES,
   ModelProfile,
   planAgentInvocations,
 } from './demoProfiles';
 import { startDemoModelServer } from './demoModelServer';
+import { DemoToolCaller } from './demoToolCalls';
 import { GatewayMetrics } from './gatewayMetrics';
 
 const BANNER = '[demo-traffic] DEMO DATA';
@@ -49,7 +54,10 @@ const TRAFFIC_DEADLINE_MS = 45_000;
 const READINESS_TIMEOUT_MS = 120_000;
 const CONCURRENCY = 12;
 const LITELLM_BATCH_SIZE = 100;
-/** Share of agent turns made directly with the SDK (OTLP); the rest go through the gateway (LiteLLM). */
+/**
+ * Share of agent turns made directly with the SDK (OTLP spans only); the
+ * rest go through the gateway (spans and LiteLLM payloads, counted once).
+ */
 const DIRECT_SDK_TURNS_OUT_OF_10 = 2;
 
 const log = (message: string) => console.log(`${BANNER} ${message}`);
@@ -124,15 +132,14 @@ async function waitForReadiness(backendUrl: string) {
  * Exports whole traces: spans wait until their root span (the agent turn)
  * has ended, so a model call and its invoke_agent parent always share a
  * batch (the backend lends the agent to calls below it within one batch).
- * Traces of turns that went through the gateway are dropped here: the
- * gateway reports those calls, and the backend does not deduplicate across
- * sources.
+ * Traces of turns that went through the gateway are exported too: the
+ * backend matches the span and the gateway's payload of a call (response
+ * id, else trace) and counts it once.
  */
 class AgentTurnSpanProcessor implements SpanProcessor {
   private readonly open = new Map<string, ReadableSpan[]>();
   private ready: ReadableSpan[] = [];
   private readonly exports: Promise<void>[] = [];
-  readonly gatewayTraceIds = new Set<string>();
   exportedSpans = 0;
   failedExports = 0;
 
@@ -149,7 +156,6 @@ class AgentTurnSpanProcessor implements SpanProcessor {
       return;
     }
     this.open.delete(traceId);
-    if (this.gatewayTraceIds.delete(traceId)) return;
     this.ready.push(...spans);
     if (this.ready.length >= 200) this.exportReady();
   }
@@ -198,6 +204,8 @@ interface CallRecord {
 interface LiteLlmIngestTotals {
   accepted: number;
   duplicates: number;
+  /** Payloads counted with the span of the same call, stored before. */
+  merged: number;
   rejected: number;
 }
 
@@ -264,11 +272,14 @@ async function main() {
     profile: ModelProfile,
     agentId: string,
     route: 'otlp' | 'gateway',
+    traceId: string,
   ) => {
     const seq = callSeq++;
     const streamed = profile.operation === 'chat' && seq % 10 !== 0;
     const start = Date.now();
     let firstChunkAt: number | undefined;
+    /** The provider's response id: the span's gen_ai.response.id. */
+    let responseId: string | undefined;
     let inputTokens = 0;
     let outputTokens = 0;
     let errorClass: string | undefined;
@@ -296,6 +307,7 @@ async function main() {
           stream_options: { include_usage: true },
         });
         for await (const chunk of stream) {
+          responseId = chunk.id || responseId;
           if (firstChunkAt === undefined && chunk.choices[0]?.delta?.content) {
             firstChunkAt = Date.now();
           }
@@ -315,6 +327,7 @@ async function main() {
           ],
           max_tokens: 120,
         });
+        responseId = result.id;
         inputTokens = result.usage?.prompt_tokens ?? 0;
         outputTokens = result.usage?.completion_tokens ?? 0;
       }
@@ -355,10 +368,13 @@ async function main() {
           outputTokens * profile.outputPerMillionTokensUsd) /
         1e6
       : 0;
-    // what LiteLLM's generic_api callback posts for this call
+    // What LiteLLM's generic_api callback posts for this call: `id` is the
+    // response id it returned to the client (its own call id when there was
+    // none: errors, embeddings), `trace_id` the caller's OTel trace (the app
+    // passes it as `litellm_trace_id`).
     liteLlmPayloads.push({
-      id: `demo-traffic-${runTag}-${seq}`,
-      trace_id: `demo-trace-${runTag}-${seq}`,
+      id: responseId ?? `demo-traffic-${runTag}-${seq}`,
+      trace_id: traceId,
       call_type:
         profile.operation === 'embeddings' ? 'aembedding' : 'acompletion',
       stream: streamed,
@@ -398,6 +414,7 @@ async function main() {
     return ok;
   };
 
+  const toolCaller = new DemoToolCaller(tracer, runTag);
   const turnsByAgent = new Map<string, number>();
   const runTurn = async (turn: AgentInvocation) => {
     // every agent makes 2 of 10 turns directly with the SDK, the rest via the gateway
@@ -414,22 +431,31 @@ async function main() {
         'demo.data': true,
       },
     });
-    if (route === 'gateway') {
-      spanProcessor.gatewayTraceIds.add(agentSpan.spanContext().traceId);
-    }
+    const traceId = agentSpan.spanContext().traceId;
+    const tools = DEMO_AGENT_TOOLS[turn.agentId] ?? { before: [], after: [] };
     let failedCalls = 0;
-    await context.with(trace.setSpan(context.active(), agentSpan), async () => {
-      for (const alias of turn.aliases) {
-        const ok = await callModel(
-          profileByAlias.get(alias)!,
-          turn.agentId,
-          route,
-        );
-        if (!ok) failedCalls++;
-      }
-    });
-    if (failedCalls > 0) {
-      agentSpan.setStatus({ code: SpanStatusCode.ERROR });
+    const failedTools = await context.with(
+      trace.setSpan(context.active(), agentSpan),
+      async () => {
+        const failed = await toolCaller.callAll(tools.before);
+        for (const alias of turn.aliases) {
+          const ok = await callModel(
+            profileByAlias.get(alias)!,
+            turn.agentId,
+            route,
+            traceId,
+          );
+          if (!ok) failedCalls++;
+        }
+        return [...failed, ...(await toolCaller.callAll(tools.after))];
+      },
+    );
+    // A run fails when a model call or a tool call of it failed.
+    if (failedCalls > 0 || failedTools.length > 0) {
+      const errorType =
+        failedCalls > 0 ? 'ModelCallFailed' : failedTools[0].errorType!;
+      agentSpan.setAttribute('error.type', errorType);
+      agentSpan.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
     }
     agentSpan.end();
   };
@@ -470,6 +496,7 @@ async function main() {
   const liteLlm: LiteLlmIngestTotals = {
     accepted: 0,
     duplicates: 0,
+    merged: 0,
     rejected: 0,
   };
   for (let i = 0; i < liteLlmPayloads.length; i += LITELLM_BATCH_SIZE) {
@@ -489,13 +516,14 @@ async function main() {
     const body = JSON.parse(text);
     liteLlm.accepted += body.accepted ?? 0;
     liteLlm.duplicates += body.duplicates ?? 0;
+    liteLlm.merged += body.merged ?? 0;
     liteLlm.rejected += body.rejected?.length ?? 0;
     for (const rejection of body.rejected ?? []) {
       log(`LiteLLM payload rejected: ${JSON.stringify(rejection)}`);
     }
   }
   log(
-    `LiteLLM: ${liteLlmPayloads.length} payloads → accepted ${liteLlm.accepted}, duplicates ${liteLlm.duplicates}, rejected ${liteLlm.rejected}`,
+    `LiteLLM: ${liteLlmPayloads.length} payloads → accepted ${liteLlm.accepted} (merged with their span ${liteLlm.merged}), duplicates ${liteLlm.duplicates}, rejected ${liteLlm.rejected}`,
   );
 
   // --- gateway side: OTLP GenAI histograms -------------------------------------
@@ -519,7 +547,7 @@ async function main() {
   // --- summary ---------------------------------------------------------------------
   console.log(`\n${BANNER} summary (all of it is demo data)`);
   console.log(
-    'alias            calls  errors  streamed  via OTLP  via gateway',
+    'alias            calls  errors  streamed    direct  via gateway',
   );
   for (const profile of MODEL_PROFILES) {
     const own = calls.filter(c => c.alias === profile.alias);
@@ -536,11 +564,18 @@ async function main() {
     );
   }
   console.log(`OTLP spans exported: ${spanProcessor.exportedSpans}`);
+  const toolCalls = toolCaller.results;
+  const failedToolCalls = toolCalls.filter(call => !call.ok);
+  console.log(
+    `tool calls (execute_tool spans): ${toolCalls.length}, failed ${
+      failedToolCalls.length
+    } (${[...new Set(failedToolCalls.map(call => call.tool))].join(', ')})`,
+  );
   console.log(
     `OTLP gateway histograms: ${gatewayMetrics.recordedCalls} calls, ${metricsExport.exports} export(s), ${metricsExport.failedExports} failed`,
   );
   console.log(
-    `LiteLLM ingest: accepted ${liteLlm.accepted}, duplicates ${liteLlm.duplicates}, rejected ${liteLlm.rejected}`,
+    `LiteLLM ingest: accepted ${liteLlm.accepted}, merged with their span ${liteLlm.merged}, duplicates ${liteLlm.duplicates}, rejected ${liteLlm.rejected}`,
   );
   for (const line of evalLines) console.log(line);
   for (const line of scorecardLines) console.log(line);

@@ -1,5 +1,4 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-// The page's own formatters, so API numbers are formatted exactly as shown.
 // The page's own formatters, so the numbers compared are formatted exactly as shown.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
@@ -125,8 +124,9 @@ test('an agent scorecard tab shows the numbers the backend API returns', async (
     });
   }).toPass({ timeout: 90_000 });
 
-  // The tab makes at most two requests: the scorecard and the TTFT series.
-  expect(aiPlatformRequests).toHaveLength(2);
+  // The tab makes three requests: the scorecard, the TTFT series and, for
+  // an Agent, its runs and tools (agent-runs.test.ts checks that panel).
+  expect(aiPlatformRequests).toHaveLength(3);
 
   await expect(page.getByLabel(/^Level: /)).toHaveAttribute(
     'aria-label',
@@ -137,6 +137,8 @@ test('an agent scorecard tab shows the numbers the backend API returns', async (
     'ttft-': 'TTFT panel',
     eval: 'Evals panel',
     'error-': 'Reliability panel',
+    'agent-': 'Runs and tools panel',
+    'governance:': 'Governance panel',
   };
   // The loop below checks every check the API returns: it must not pass on an empty list.
   expect(scorecard.checks.length).toBeGreaterThan(0);

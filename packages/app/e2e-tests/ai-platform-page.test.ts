@@ -30,6 +30,10 @@ interface FleetSummary {
     owner: string;
     modelEndpointSpendMtdUsd: number;
     agentSpendMtdUsd: number;
+    /** Sent by a backend that prices self-hosted endpoints by GPU-hours. */
+    selfHostedGpuSpendMtdUsd?: number;
+    estimatedSpendMtdUsd?: number;
+    idleCostMtdUsd?: number;
   }>;
   goldenPaths: {
     templates: Array<{ templateRef: string; entityCount: number }>;
@@ -292,7 +296,23 @@ async function expectPanelsMatch(page: Page, summary: FleetSummary) {
       formatUsd(team.modelEndpointSpendMtdUsd),
       timeout,
     );
-    await expect(row.locator('td').nth(2)).toContainText(
+    // With GPU cost, the endpoints' spend is split into its GPU-hours,
+    // estimated and idle parts before the agents' column.
+    if (team.selfHostedGpuSpendMtdUsd !== undefined) {
+      await expect(row.locator('td').nth(2)).toContainText(
+        formatUsd(team.selfHostedGpuSpendMtdUsd),
+        timeout,
+      );
+      await expect(row.locator('td').nth(3)).toContainText(
+        formatUsd(team.estimatedSpendMtdUsd ?? 0),
+        timeout,
+      );
+      await expect(row.locator('td').nth(4)).toContainText(
+        formatUsd(team.idleCostMtdUsd ?? 0),
+        timeout,
+      );
+    }
+    await expect(row.locator('td').last()).toContainText(
       formatUsd(team.agentSpendMtdUsd),
       timeout,
     );

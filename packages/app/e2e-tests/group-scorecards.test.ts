@@ -146,7 +146,9 @@ test("a group's AI scorecards tab lists what its sub-groups own with the API's n
     page.getByText(`AI scorecards (${scorecards.groups.length} groups)`),
   ).toBeVisible();
   // Every owned entity is listed, with its level.
-  await expect(page.getByRole('row')).toHaveCount(scorecards.items.length + 1);
+  await expect(page.getByRole('main').getByRole('row')).toHaveCount(
+    scorecards.items.length + 1,
+  );
   for (const item of scorecards.items) {
     await expect(
       rowOf(page, item.title).getByLabel(`Level: ${item.level ?? 'none'}`),
@@ -183,7 +185,7 @@ test("a group's AI scorecards tab lists what its sub-groups own with the API's n
   // The demo data fails some checks on purpose (error rates, budgets): the filter has rows to show.
   expect(failing.length).toBeGreaterThan(0);
   await page.getByRole('checkbox', { name: /^Only failing/ }).check();
-  await expect(page.getByRole('row')).toHaveCount(
+  await expect(page.getByRole('main').getByRole('row')).toHaveCount(
     Math.max(failing.length, 1) + 1,
   );
   for (const item of failing) {
@@ -198,7 +200,9 @@ test("a group's AI scorecards tab lists what its sub-groups own with the API's n
   });
   await page.evaluate(() => localStorage.setItem('theme', 'dark'));
   await page.reload();
-  await expect(page.getByRole('row')).toHaveCount(scorecards.items.length + 1);
+  await expect(page.getByRole('main').getByRole('row')).toHaveCount(
+    scorecards.items.length + 1,
+  );
   await page.screenshot({
     path: `${screenshotDir}/group-scorecards-1920-dark.png`,
     fullPage: true,

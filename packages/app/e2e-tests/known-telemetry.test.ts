@@ -78,10 +78,19 @@ test('the Scorecard tab and the AI Platform page show the cost, tokens and TTFT 
     await expect(figure(label)).toContainText(caption);
   };
 
-  // 4 calls × $0.25 = $1; 4 × (1,000 + 250) = 5,000 tokens; $1 / 4 × 1,000 = $250 per 1,000
-  // requests; $1 / 5,000 × 1,000,000 = $200 per million tokens.
-  await expectFigure('Cost per 1,000 requests', '$250', '$1 over 4 requests');
-  await expectFigure('Cost per million tokens', '$200', '5,000 tokens');
+  // 4 calls × $0.25 = $1 at the gateway's price (a managed endpoint); $1 / 4 × 1,000 = $250 per
+  // 1,000 requests; 4 × 250 = 1,000 output tokens, $1 / 1,000 × 1,000,000 = $1,000 per million
+  // output tokens.
+  await expectFigure(
+    'Cost per 1,000 requests',
+    '$250 / 1,000 requests',
+    '$1 over 4 requests',
+  );
+  await expectFigure(
+    'Cost per million output tokens',
+    '$1,000 / M output tokens',
+    '$1 over 1,000 output tokens',
+  );
   await expectFigure('TTFT p50', '424 ms', '4 streamed calls');
   await expectFigure('TTFT p95 (month to date)', '424 ms', 'SLO 1,000 ms');
   await expectFigure('Requests', '4', '0 failed');
@@ -113,8 +122,9 @@ test('the Scorecard tab and the AI Platform page show the cost, tokens and TTFT 
     .first()
     .locator('xpath=ancestor::tr');
   // Spend MTD and TTFT p95 (the latest scorecard's 24 h check; 4 calls are too few to judge).
+  // The spend cell says where the figure came from: the gateway's per-call cost.
   await expect(
-    row.getByRole('cell', { name: '$1.00', exact: true }),
+    row.getByRole('cell', { name: /^\$1\.00\s?gateway$/ }),
   ).toBeVisible();
   await expect(
     row.getByRole('cell', { name: '424 ms (not-enough-data)', exact: true }),

@@ -1,4 +1,8 @@
-import { aiPlatformTelemetryReadPermission } from '@ai-platform/plugin-ai-platform-common';
+import {
+  aiPlatformApprovalDecidePermission,
+  aiPlatformApprovalReadPermission,
+  aiPlatformTelemetryReadPermission,
+} from '@ai-platform/plugin-ai-platform-common';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
@@ -82,5 +86,58 @@ describe('AiPlatformPermissionPolicy', () => {
           platformGroups: ['user:default/guest'],
         }),
     ).toThrow(/aiPlatform\.permissions\.platformGroups.*'user:default\/guest'/);
+  });
+
+  it('lets platform group members decide and read every approval by default, and nobody else', async () => {
+    const decide = { permission: aiPlatformApprovalDecidePermission };
+    const read = { permission: aiPlatformApprovalReadPermission };
+    const platform = userOf('user:default/guest', [
+      'group:default/ml-platform',
+    ]);
+    const developer = userOf('user:default/priya.raman', [
+      'group:default/support-experience',
+    ]);
+    await expect(policy.handle(decide, platform)).resolves.toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    await expect(policy.handle(read, platform)).resolves.toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    await expect(policy.handle(decide, developer)).resolves.toEqual({
+      result: AuthorizeResult.DENY,
+    });
+    await expect(policy.handle(read, developer)).resolves.toEqual({
+      result: AuthorizeResult.DENY,
+    });
+    await expect(policy.handle(decide)).resolves.toEqual({
+      result: AuthorizeResult.DENY,
+    });
+  });
+
+  it('lets aiPlatform.governance.approverGroups decide instead of the platform groups when set', async () => {
+    const withApprovers = new AiPlatformPermissionPolicy({
+      platformGroups: ['ml-platform'],
+      approverGroups: ['group:default/ai-risk-board'],
+    });
+    const decide = { permission: aiPlatformApprovalDecidePermission };
+    await expect(
+      withApprovers.handle(
+        decide,
+        userOf('user:default/ines', ['group:default/ai-risk-board']),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      withApprovers.handle(
+        decide,
+        userOf('user:default/guest', ['group:default/ml-platform']),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    expect(
+      () =>
+        new AiPlatformPermissionPolicy({
+          platformGroups: ['ml-platform'],
+          approverGroups: ['user:default/ines'],
+        }),
+    ).toThrow(/aiPlatform\.governance\.approverGroups.*'user:default\/ines'/);
   });
 });

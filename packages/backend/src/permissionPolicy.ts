@@ -1,4 +1,8 @@
-import { aiPlatformTelemetryReadPermission } from '@ai-platform/plugin-ai-platform-common';
+import {
+  aiPlatformApprovalDecidePermission,
+  aiPlatformApprovalReadPermission,
+  aiPlatformTelemetryReadPermission,
+} from '@ai-platform/plugin-ai-platform-common';
 import {
   coreServices,
   createBackendModule,
@@ -32,14 +36,28 @@ export const DEFAULT_PLATFORM_GROUPS = ['group:default/ml-platform'];
  *   owned by the user or one of the user's groups (`isEntityOwner`), so
  *   members of the owning group read their entities' telemetry, cost and
  *   scorecards and nobody else does.
+ * - `ai-platform.approval.decide`: ALLOW for members of an approver group
+ *   (`aiPlatform.governance.approverGroups`, default: the platform groups),
+ *   DENY otherwise. The backend refuses self-approval whatever this says.
+ * - `ai-platform.approval.read` (every pending proposal): ALLOW for approver
+ *   and platform group members, DENY otherwise; requesters still see their own.
  * - every other permission: ALLOW, as the allow-all policy this replaces.
  */
 export class AiPlatformPermissionPolicy implements PermissionPolicy {
   private readonly platformGroupRefs: Set<string>;
+  private readonly approverGroupRefs: Set<string>;
 
-  constructor(options: { platformGroups: string[] }) {
+  constructor(options: {
+    platformGroups: string[];
+    approverGroups?: string[];
+  }) {
     this.platformGroupRefs = new Set(
       options.platformGroups.map(ref => normalizeGroupRef(ref)),
+    );
+    this.approverGroupRefs = new Set(
+      (options.approverGroups ?? options.platformGroups).map(ref =>
+        normalizeGroupRef(ref, 'aiPlatform.governance.approverGroups'),
+      ),
     );
   }
 
@@ -47,6 +65,25 @@ export class AiPlatformPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    const memberOf = (groups: Set<string>) =>
+      (user?.info.ownershipEntityRefs ?? []).some(ref =>
+        groups.has(ref.toLocaleLowerCase('en-US')),
+      );
+    if (isPermission(request.permission, aiPlatformApprovalDecidePermission)) {
+      return {
+        result: memberOf(this.approverGroupRefs)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
+    if (isPermission(request.permission, aiPlatformApprovalReadPermission)) {
+      return {
+        result:
+          memberOf(this.approverGroupRefs) || memberOf(this.platformGroupRefs)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      };
+    }
     if (isPermission(request.permission, aiPlatformTelemetryReadPermission)) {
       const ownershipEntityRefs = user?.info.ownershipEntityRefs ?? [];
       if (
@@ -70,14 +107,17 @@ export class AiPlatformPermissionPolicy implements PermissionPolicy {
  *
  * @throws Error naming the config key when the ref is not a group
  */
-function normalizeGroupRef(ref: string): string {
+function normalizeGroupRef(
+  ref: string,
+  configKey = 'aiPlatform.permissions.platformGroups',
+): string {
   const parsed = parseEntityRef(ref, {
     defaultKind: 'group',
     defaultNamespace: 'default',
   });
   if (parsed.kind.toLocaleLowerCase('en-US') !== 'group') {
     throw new Error(
-      `Invalid config 'aiPlatform.permissions.platformGroups': expected group refs such as 'group:default/ml-platform', got '${ref}'`,
+      `Invalid config '${configKey}': expected group refs such as 'group:default/ml-platform', got '${ref}'`,
     );
   }
   return stringifyEntityRef(parsed).toLocaleLowerCase('en-US');

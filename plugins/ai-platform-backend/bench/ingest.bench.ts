@@ -4,6 +4,9 @@
  * against the catalog, insert events + hourly rollups + sketches in one transaction), into a
  * SQLite file and into PostgreSQL 15. Baseline in the same run and database: the naive path,
  * one DatabaseTelemetryStore.insertEvents call (one transaction) per event, no HTTP.
+ * Beside the chat-only batches, the realistic mix: the same number of spans as agent runs
+ * (invoke_agent + step + 2 chats + execute_tool each), stored as events and agent runs / tool
+ * calls; target: within 20 % of the chat-only spans/s on each database.
  */
 import {
   mockCredentials,
@@ -147,6 +150,81 @@ function otlpBatch(calls: BenchCall[]): Buffer {
   );
 }
 
+/** Spans of one agent run in the realistic mix: agent, step, 2 chats, tool. */
+const SPANS_PER_RUN = 5;
+
+/**
+ * An OTLP/HTTP JSON batch of agent runs (the realistic mix): per run an
+ * `invoke_agent` span, a step span, two chat spans (one below the step) and
+ * an `execute_tool` span, `SPANS_PER_BATCH` spans in all.
+ */
+function agentMixBatch(seed: number): Buffer {
+  const calls = benchCalls((SPANS_PER_BATCH / SPANS_PER_RUN) * 2, seed);
+  const attr = (key: string, value: string) => ({
+    key,
+    value: { stringValue: value },
+  });
+  const body = JSON.parse(otlpBatch(calls).toString('utf8'));
+  const chats = body.resourceSpans[0].scopeSpans[0].spans as Array<
+    Record<string, unknown> & { attributes: unknown[] }
+  >;
+  const spans: unknown[] = [];
+  for (let run = 0; run < chats.length / 2; run++) {
+    const [first, second] = [chats[2 * run], chats[2 * run + 1]];
+    const call = calls[2 * run];
+    const traceId = call.traceId;
+    const agentSpan = randomBytes(8).toString('hex');
+    const stepSpan = randomBytes(8).toString('hex');
+    const endMs = call.startMs + call.latencyMs + 2_000;
+    const agent = agentId(run % AGENTS);
+    spans.push(
+      {
+        traceId,
+        spanId: agentSpan,
+        name: `invoke_agent ${agent}`,
+        kind: 1,
+        startTimeUnixNano: nanos(call.startMs - 10),
+        endTimeUnixNano: nanos(endMs),
+        attributes: [
+          attr('gen_ai.operation.name', 'invoke_agent'),
+          attr('gen_ai.agent.id', agent),
+        ],
+        status: { code: 1 },
+      },
+      {
+        traceId,
+        spanId: stepSpan,
+        parentSpanId: agentSpan,
+        name: 'step',
+        kind: 1,
+        startTimeUnixNano: nanos(call.startMs - 5),
+        endTimeUnixNano: nanos(call.startMs + call.latencyMs),
+        attributes: [attr('app.step', 'plan')],
+        status: { code: 1 },
+      },
+      { ...first, traceId, parentSpanId: stepSpan },
+      { ...second, traceId, parentSpanId: agentSpan },
+      {
+        traceId,
+        spanId: randomBytes(8).toString('hex'),
+        parentSpanId: agentSpan,
+        name: 'execute_tool search_orders',
+        kind: 1,
+        startTimeUnixNano: nanos(call.startMs + call.latencyMs + 10),
+        endTimeUnixNano: nanos(call.startMs + call.latencyMs + 300),
+        attributes: [
+          attr('gen_ai.operation.name', 'execute_tool'),
+          attr('gen_ai.tool.name', `tool_${run % 8}`),
+          attr('gen_ai.tool.call.id', `call_${run}`),
+        ],
+        status: { code: 1 },
+      },
+    );
+  }
+  body.resourceSpans[0].scopeSpans[0].spans = spans;
+  return Buffer.from(JSON.stringify(body));
+}
+
 /** The event the naive baseline inserts for a call (already resolved). */
 function telemetryEvent(call: BenchCall): TelemetryEvent {
   return {
@@ -217,6 +295,9 @@ async function postgres(): Promise<BenchDatabase> {
 
 interface IngestFigures {
   spansPerSecond: number;
+  /** The realistic mix (agent runs with steps, chats and tools). */
+  agentMixSpansPerSecond: number;
+  storedRuns: number;
   storeEventsPerSecond: number;
   baselineEventsPerSecond: number;
   storedEvents: number;
@@ -266,6 +347,16 @@ async function measureDatabase(
     }
     const subjectSeconds = Number(process.hrtime.bigint() - start) / 1e9;
 
+    // The realistic mix, the same number of spans, right after.
+    const mixBatches = Array.from({ length: BATCHES }, (_, i) =>
+      agentMixBatch(seed + 5000 + i),
+    );
+    const mixStart = process.hrtime.bigint();
+    for (const body of mixBatches) {
+      await post(body);
+    }
+    const mixSeconds = Number(process.hrtime.bigint() - mixStart) / 1e9;
+
     // The store insert path alone: the same batches, already resolved.
     const store = await DatabaseTelemetryStore.create({
       database: { getClient: async () => knex },
@@ -290,8 +381,13 @@ async function measureDatabase(
       Number(process.hrtime.bigint() - baselineStart) / 1e9;
 
     const [{ count }] = await knex('ai_platform_events').count({ count: '*' });
+    const [{ runs }] = await knex('ai_platform_agent_runs').count({
+      runs: '*',
+    });
     return {
       spansPerSecond: (BATCHES * SPANS_PER_BATCH) / subjectSeconds,
+      agentMixSpansPerSecond: (BATCHES * SPANS_PER_BATCH) / mixSeconds,
+      storedRuns: Number(runs),
       storeEventsPerSecond: (BATCHES * SPANS_PER_BATCH) / storeSeconds,
       baselineEventsPerSecond: BASELINE_EVENTS / baselineSeconds,
       storedEvents: Number(count),
@@ -319,6 +415,19 @@ const benchCase: BenchCase = {
         figures[`${label}: spans/s via /v1/traces`] = Math.round(
           result.spansPerSecond,
         );
+        figures[`${label}: spans/s agent mix via /v1/traces`] = Math.round(
+          result.agentMixSpansPerSecond,
+        );
+        figures[`${label}: agent runs stored`] = result.storedRuns;
+        targets.push({
+          label: `${label}: agent mix spans/s / chat-only spans/s`,
+          value:
+            Math.round(
+              (result.agentMixSpansPerSecond / result.spansPerSecond) * 100,
+            ) / 100,
+          op: '>=',
+          limit: 0.8,
+        });
         figures[`${label}: events/s insertEvents(1,000)`] = Math.round(
           result.storeEventsPerSecond,
         );

@@ -1,15 +1,25 @@
+import { Entity } from '@backstage/catalog-model';
 import {
   coreServices,
   createBackendPlugin,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  describeRetentionResult,
+  planTelemetryRetention,
+  readTelemetryRetention,
+  runTelemetryRetention,
+} from './retention/telemetryRetention';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { createAiPlatformNotifiers } from './notifications/createAiPlatformNotifiers';
 import { DatabaseTelemetryStore } from './database/DatabaseTelemetryStore';
 import { DatabaseGatewayHistogramStore } from './database/DatabaseGatewayHistogramStore';
 import { CatalogTelemetryEntityResolver } from './ingest/TelemetryEntityResolver';
 import { readPricingConfig } from './ingest/tokenPricing';
 import { readIngestLimits } from './ingest/ingestLimits';
-import { readOtlpMetricsLimits } from './ingest/otlpMetricsRequest';
+import { readOtlpMetricsLimits } from './ingest/otlpMetricsLimits';
 import {
   IngestAdmission,
   readIngestAdmissionConfig,
@@ -24,22 +34,33 @@ import { useErrorResponses } from './service/errorResponses';
 import { authenticateEveryRequest } from './service/authenticateRequests';
 import { createScorecardRouter } from './service/scorecardRouter';
 import { createFleetRouter } from './service/fleetRouter';
+import { createCostRouter } from './service/costRouter';
+import { EntityCostService } from './cost/EntityCostService';
+import { GpuFleetTelemetry } from './domain/gpuTelemetry';
 import { createPlanningRouter } from './service/planningRouter';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { readScorecardConfig } from './scorecards/scorecardConfig';
 import { ScorecardEngine } from './scorecards/ScorecardEngine';
 import { readPrometheusTelemetryConfig } from './prometheus/prometheusTelemetryConfig';
 import { PrometheusScorecardSource } from './prometheus/PrometheusScorecardSource';
+import { PrometheusGpuTelemetry } from './prometheus/PrometheusGpuTelemetry';
+import { gpusPerReplicaOf } from './cost/gpuPricing';
 import {
   AGENT_KIND,
   MODEL_ENDPOINT_KIND,
   readAiPlatformConfig,
+  readGovernanceConfig,
 } from '@ai-platform/plugin-ai-platform-common';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { scheduleLiteLlmSpendLogPull } from './litellm/liteLlmSpendLogPullConfig';
+import { registerAiPlatformActions } from './actions/registerAiPlatformActions';
+import { DatabaseAgentRunStore } from './agents/DatabaseAgentRunStore';
+import { createAgentRunsRouter } from './service/agentRunsRouter';
+import { readAgentCheckThresholds } from './scorecards/checks/agentChecks';
+import { createApprovalGate } from './approvals/createApprovalGate';
+import { createApprovalsRouter } from './service/approvalsRouter';
+import { createAuditRouter } from './service/auditRouter';
 
 const DEFAULT_RETENTION_DAYS = 14;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_ENTITY_REFRESH_SECONDS = 60;
 
 function positiveNumberConfig(
@@ -68,6 +89,8 @@ export const aiPlatformPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        actionsRegistry: actionsRegistryServiceRef,
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
@@ -75,11 +98,14 @@ export const aiPlatformPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        notifications: notificationService,
         permissions: coreServices.permissions,
         scheduler: coreServices.scheduler,
         userInfo: coreServices.userInfo,
       },
       async init({
+        actionsRegistry,
+        auditor,
         auth,
         catalog,
         config,
@@ -87,6 +113,7 @@ export const aiPlatformPlugin = createBackendPlugin({
         httpAuth,
         httpRouter,
         logger,
+        notifications,
         permissions,
         scheduler,
         userInfo,
@@ -110,10 +137,19 @@ export const aiPlatformPlugin = createBackendPlugin({
           'seconds',
         );
 
+        const telemetryRetention = readTelemetryRetention(
+          config,
+          retentionDays,
+        );
         const telemetryStore = await DatabaseTelemetryStore.create({
           database,
         });
         const pluginDb = await database.getClient();
+        // Agent runs and tool calls (migrated with the telemetry store).
+        const agentRunStore = new DatabaseAgentRunStore(pluginDb);
+        const traceLinkTemplate = config.getOptionalString(
+          'aiPlatform.telemetry.traceLinks',
+        );
         // On a SQLite file: write-ahead log (a commit appends to the log).
         await enableSqliteWriteAheadLog(pluginDb);
         const ingestAdmission = new IngestAdmission(
@@ -126,11 +162,26 @@ export const aiPlatformPlugin = createBackendPlugin({
           timeout: { minutes: 15 },
           initialDelay: { minutes: 5 },
           fn: async () => {
-            const before = new Date(Date.now() - retentionDays * DAY_MS);
-            const deleted = await telemetryStore.deleteEventsBefore(before);
-            logger.info(
-              `Deleted ${deleted} raw telemetry events older than ${retentionDays} days (before ${before.toISOString()}); rollups are kept`,
+            // Entities with a risk tier of their own days keep theirs.
+            const { items: tiered } = await catalog.getEntities(
+              {
+                filter: { kind: [AGENT_KIND, MODEL_ENDPOINT_KIND] },
+                fields: [
+                  'kind',
+                  'metadata.name',
+                  'metadata.namespace',
+                  'spec.riskTier',
+                ],
+              },
+              { credentials: await auth.getOwnServiceCredentials() },
             );
+            const results = await runTelemetryRetention(
+              planTelemetryRetention(tiered, telemetryRetention, new Date()),
+              { telemetryStore, agentRunStore },
+            );
+            for (const result of results) {
+              logger.info(describeRetentionResult(result));
+            }
           },
         });
 
@@ -143,12 +194,49 @@ export const aiPlatformPlugin = createBackendPlugin({
         const prometheusSource = prometheusConfig
           ? new PrometheusScorecardSource({ config: prometheusConfig })
           : undefined;
+        const platform = readAiPlatformConfig(config);
+        // GPU-hours, utilisation and saturation of self-hosted endpoints from
+        // the clusters' Prometheus (clusters with `uses: [gpu]`, or the global
+        // server); without Prometheus every self-hosted endpoint's GPU cost is
+        // estimated from its spec and says so.
+        const gpuTelemetry: GpuFleetTelemetry | undefined = prometheusConfig
+          ? new PrometheusGpuTelemetry({
+              config: prometheusConfig,
+              gpusPerReplica: entity => gpusPerReplicaOf(entity, platform),
+            })
+          : undefined;
+        const costService = new EntityCostService({
+          telemetryStore,
+          platform,
+          gpuTelemetry,
+          // The endpoints an agent called, to price its self-hosted calls
+          // by its share of their GPU cost (whoever reads the agent).
+          loadEndpoints: async entityRefs => {
+            const { items } = await catalog.getEntitiesByRefs(
+              { entityRefs, fields: ['kind', 'metadata', 'spec'] },
+              { credentials: await auth.getOwnServiceCredentials() },
+            );
+            return items.filter((item): item is Entity => item !== undefined);
+          },
+        });
         const scorecardEngine = new ScorecardEngine({
           telemetryStore,
           evalRunStore: scorecardStore,
           resultStore: scorecardStore,
           config: scorecardConfig,
           externalSource: prometheusSource,
+          costService,
+          agentRunStore,
+          agentThresholds: readAgentCheckThresholds(config),
+          governance: readGovernanceConfig(config),
+          traceLinkTemplate,
+        });
+        // Owners are told when a check turns red or recovers, once per change.
+        const { notifier, scorecardNotifier } = createAiPlatformNotifiers({
+          config,
+          logger,
+          notifications,
+          db: pluginDb,
         });
 
         await scheduler.scheduleTask({
@@ -161,25 +249,28 @@ export const aiPlatformPlugin = createBackendPlugin({
               { filter: { kind: [MODEL_ENDPOINT_KIND, AGENT_KIND] } },
               { credentials: await auth.getOwnServiceCredentials() },
             );
-            let failed = 0;
-            for (const entity of items) {
-              try {
-                await scorecardEngine.evaluate(entity);
-              } catch (error) {
-                failed += 1;
-                logger.warn(
-                  `Scorecard evaluation of ${stringifyEntityRef(
-                    entity,
-                  )} failed: ${error}`,
-                );
-              }
+            // One GPU telemetry batch for every self-hosted endpoint.
+            const { failed: failures } = await scorecardEngine.evaluateAll(
+              items,
+            );
+            for (const { entityRef, error } of failures) {
+              logger.warn(
+                `Scorecard evaluation of ${entityRef} failed: ${error}`,
+              );
             }
+            const notified = await scorecardNotifier
+              .notifyLatest(items, scorecardStore, scorecardEngine.now())
+              .catch(error => {
+                logger.warn(`Scorecard notifications failed: ${error}`);
+                return 0;
+              });
+            const failed = failures.length;
             logger.info(
               `Evaluated the scorecards of ${
                 items.length - failed
               } ModelEndpoint and Agent entities${
                 failed ? `, ${failed} failed` : ''
-              }`,
+              }${notified ? `; ${notified} change(s) notified` : ''}`,
             );
           },
         });
@@ -222,6 +313,7 @@ export const aiPlatformPlugin = createBackendPlugin({
             limits: readIngestLimits(config),
             admission: ingestAdmission,
             metricsLimits: readOtlpMetricsLimits(config),
+            agentRunStore,
           }),
         );
         // Before createRouter: POST /evals parses JSON with its own limit.
@@ -237,7 +329,18 @@ export const aiPlatformPlugin = createBackendPlugin({
             scorecardEngine,
             externalSource: prometheusSource,
             gatewayHistogramStore,
+            costService,
             maxBodyBytes,
+            // An on-demand evaluation notifies its changes too.
+            onEvaluated: async (entity, evaluation) => {
+              await scorecardNotifier
+                .notifyEvaluation(entity, evaluation)
+                .catch(error =>
+                  logger.warn(
+                    `Scorecard notifications of ${evaluation.entityRef} failed: ${error}`,
+                  ),
+                );
+            },
           }),
         );
         httpRouter.use(
@@ -248,6 +351,22 @@ export const aiPlatformPlugin = createBackendPlugin({
             config,
             telemetryStore,
             resultStore: scorecardStore,
+            costService,
+          }),
+        );
+        // GET /cost/by-entity/...: GPU cost, unit cost and comparisons.
+        httpRouter.use(
+          createCostRouter({ httpAuth, permissions, catalog, costService }),
+        );
+        // GET /agent-runs/by-entity/..., /tools/by-entity/api/...: runs and tools.
+        httpRouter.use(
+          createAgentRunsRouter({
+            httpAuth,
+            auth,
+            permissions,
+            catalog,
+            agentRunStore,
+            traceLinkTemplate,
           }),
         );
         httpRouter.use(
@@ -259,6 +378,26 @@ export const aiPlatformPlugin = createBackendPlugin({
             gatewayHistogramStore,
           }),
         );
+        const platformGroups = config.getOptionalStringArray(
+          'aiPlatform.permissions.platformGroups',
+        ) ?? ['group:default/ml-platform'];
+        // MCP tools (served by @backstage/plugin-mcp-actions-backend) over the
+        // same services and permission checks as the REST API.
+        registerAiPlatformActions({
+          actionsRegistry,
+          auth,
+          catalog,
+          permissions,
+          userInfo,
+          platform,
+          platformGroups,
+          telemetryStore,
+          resultStore: scorecardStore,
+          scorecardEngine,
+          costService,
+          externalSource: prometheusSource,
+          gatewayHistogramStore,
+        });
         // GET /planning/options, POST /planning/preview: the live fit and cost preview of the
         // self-hosted endpoint form, from the same plan logic as ai-platform:endpoint:plan.
         httpRouter.use(
@@ -267,12 +406,24 @@ export const aiPlatformPlugin = createBackendPlugin({
             httpAuth,
             catalog,
             userInfo,
-            platform: readAiPlatformConfig(config),
-            platformGroups: config.getOptionalStringArray(
-              'aiPlatform.permissions.platformGroups',
-            ) ?? ['group:default/ml-platform'],
+            platform,
+            platformGroups,
           }),
         );
+        // Approval gate and audit trail (issue 14): proposals of the golden
+        // paths, their decisions, and every entity's audit events.
+        const { approvals, audit } = await createApprovalGate({
+          config,
+          auditor,
+          db: await database.getClient(),
+          permissions,
+          scheduler,
+          logger,
+          notifier,
+          approverGroups: readGovernanceConfig(config).approverGroups,
+        });
+        httpRouter.use(createApprovalsRouter({ httpAuth, approvals }));
+        httpRouter.use(createAuditRouter({ httpAuth, permissions, audit }));
         // Keep last: renders the errors of every route above (503 + Retry-After
         // while the database is down, no SQL or stack in any response).
         useErrorResponses(httpRouter, logger);

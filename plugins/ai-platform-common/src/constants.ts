@@ -68,6 +68,17 @@ export const ANNOTATION_GATEWAY_AGENT_ID = 'aiplatform.io/gateway-agent-id';
 export const ANNOTATION_GOLDEN_PATH = 'aiplatform.io/golden-path';
 
 /**
+ * Annotation the self-hosted golden path puts on a ModelEndpoint: the planned serving shape
+ * the spec does not carry, as JSON — `contextTokens`, `maxConcurrentSequences`,
+ * `tensorParallelSize`, and while paused `pausedFrom` (the replicas resume restores). The
+ * "Change an AI endpoint" form previews a change from it; the change itself starts from the
+ * `endpoint-request.json` committed beside the manifests.
+ *
+ * @public
+ */
+export const ANNOTATION_ENDPOINT_REQUEST = 'aiplatform.io/endpoint-request';
+
+/**
  * The `status.items[].type` of the policy warnings the catalog module puts on
  * entities (for example an Agent using a model endpoint classified below its
  * own data classification).

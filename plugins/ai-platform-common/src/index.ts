@@ -13,6 +13,7 @@ export {
   AGENT_RISK_TIERS,
   AI_PLATFORM_API_GROUP,
   AI_PLATFORM_API_VERSION,
+  ANNOTATION_ENDPOINT_REQUEST,
   ANNOTATION_GATEWAY_AGENT_ID,
   ANNOTATION_GATEWAY_MODEL,
   ANNOTATION_GOLDEN_PATH,
@@ -66,6 +67,8 @@ export type {
 export {
   aiPlatformPermissions,
   aiPlatformTelemetryReadPermission,
+  aiPlatformApprovalReadPermission,
+  aiPlatformApprovalDecidePermission,
 } from './permissions';
 export {
   formatCount,
@@ -79,3 +82,24 @@ export {
 } from './format';
 export type { FormatUsdOptions } from './format';
 export * from './planning';
+export * from './governance';
+export type {
+  AgentGpuShare,
+  EndpointCostBasis,
+  EntityCost,
+  EntityCostResponse,
+  GpuHoursSource,
+  PrometheusReading,
+  RightSizingRecommendation,
+  SelfHostedGpuCost,
+  UnitCost,
+  Approval,
+  ApprovalListResponse,
+  ApprovalPolicyResult,
+  ApprovalStatus,
+  ApprovalSummary,
+  AuditAction,
+  AuditEvent,
+  AuditTrailResponse,
+} from './wire';
+export { ANNOTATION_TOOLS, parseToolsAnnotation } from './tools';

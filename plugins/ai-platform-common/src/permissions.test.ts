@@ -1,4 +1,6 @@
 import {
+  aiPlatformApprovalDecidePermission,
+  aiPlatformApprovalReadPermission,
   aiPlatformPermissions,
   aiPlatformTelemetryReadPermission,
 } from './permissions';
@@ -11,6 +13,23 @@ describe('permissions', () => {
       attributes: { action: 'read' },
       resourceType: 'catalog-entity',
     });
-    expect(aiPlatformPermissions).toEqual([aiPlatformTelemetryReadPermission]);
+    expect(aiPlatformPermissions).toEqual([
+      aiPlatformTelemetryReadPermission,
+      aiPlatformApprovalReadPermission,
+      aiPlatformApprovalDecidePermission,
+    ]);
+  });
+
+  it('defines the approval permissions as basic permissions', () => {
+    expect(aiPlatformApprovalReadPermission).toEqual({
+      type: 'basic',
+      name: 'ai-platform.approval.read',
+      attributes: { action: 'read' },
+    });
+    expect(aiPlatformApprovalDecidePermission).toEqual({
+      type: 'basic',
+      name: 'ai-platform.approval.decide',
+      attributes: { action: 'update' },
+    });
   });
 });

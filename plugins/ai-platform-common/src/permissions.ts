@@ -15,8 +15,35 @@ export const aiPlatformTelemetryReadPermission = createPermission({
 });
 
 /**
+ * Allows seeing every golden-path change waiting for approval (`GET /approvals`).
+ * Without it a user sees only the proposals they requested. A basic permission:
+ * the proposal's entity is not in the catalog yet.
+ *
+ * @public
+ */
+export const aiPlatformApprovalReadPermission = createPermission({
+  name: 'ai-platform.approval.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Allows approving (merging into the synced GitOps branch) or rejecting a
+ * proposal. Nobody may decide their own proposal, whatever the policy says.
+ *
+ * @public
+ */
+export const aiPlatformApprovalDecidePermission = createPermission({
+  name: 'ai-platform.approval.decide',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission of the AI platform plugins.
  *
  * @public
  */
-export const aiPlatformPermissions = [aiPlatformTelemetryReadPermission];
+export const aiPlatformPermissions = [
+  aiPlatformTelemetryReadPermission,
+  aiPlatformApprovalReadPermission,
+  aiPlatformApprovalDecidePermission,
+];

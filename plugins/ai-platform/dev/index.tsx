@@ -167,8 +167,11 @@ const notInDevHarness = (method: string) => () =>
 
 const exampleAiPlatformApi: AiPlatformApi = {
   getFleetSummary: notInDevHarness('getFleetSummary'),
+  getEntityCost: notInDevHarness('getEntityCost'),
   getPlanningOptions: notInDevHarness('getPlanningOptions'),
   previewEndpointPlan: notInDevHarness('previewEndpointPlan'),
+  getAgentRuns: notInDevHarness('getAgentRuns'),
+  getToolAgents: notInDevHarness('getToolAgents'),
   async getEntityScorecard() {
     return exampleScorecard;
   },

@@ -7,6 +7,7 @@ import {
   isAgentEntityV1alpha1,
   isModelEndpointEntityV1alpha1,
 } from '@ai-platform/plugin-ai-platform-common';
+import { isToolApiEntity } from './components/ToolAgents/toolApiEntity';
 
 /**
  * The overview of a ModelEndpoint on its entity page (overview tab).
@@ -88,6 +89,27 @@ export const agentDependenciesEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * The agents calling the tools of an API entity that declares some
+ * (`aiplatform.io/tools`), on its overview tab.
+ *
+ * @remarks
+ * Extension id `entity-card:ai-platform/tool-agents`.
+ *
+ * @alpha
+ */
+export const toolAgentsEntityCard = EntityCardBlueprint.make({
+  name: 'tool-agents',
+  params: {
+    type: 'content',
+    filter: isToolApiEntity,
+    loader: () =>
+      import('./components/ToolAgents/ToolAgentsCard').then(m => (
+        <m.EntityToolAgentsCard />
+      )),
+  },
+});
+
 function isAiPlatformEntity(entity: Entity): boolean {
   return isModelEndpointEntityV1alpha1(entity) || isAgentEntityV1alpha1(entity);
 }
@@ -152,6 +174,29 @@ export const groupAiScorecardsEntityContent = EntityContentBlueprint.make({
     loader: () =>
       import('./components/GroupAiScorecards').then(m => (
         <m.GroupAiScorecardsContent />
+      )),
+  },
+});
+
+/**
+ * The audit history of an Agent or ModelEndpoint on its entity page
+ * (overview tab): plans, commits, approval requests, approvals and
+ * rejections, with who and why.
+ *
+ * @remarks
+ * Extension id `entity-card:ai-platform/audit-history`.
+ *
+ * @alpha
+ */
+export const auditHistoryEntityCard = EntityCardBlueprint.make({
+  name: 'audit-history',
+  params: {
+    type: 'content',
+    filter: (entity: Entity) =>
+      isAgentEntityV1alpha1(entity) || isModelEndpointEntityV1alpha1(entity),
+    loader: () =>
+      import('./components/AuditHistory').then(m => (
+        <m.EntityAuditHistoryCard />
       )),
   },
 });

@@ -15,11 +15,13 @@ export {
 export {
   agentDependenciesEntityCard,
   agentOverviewEntityCard,
+  auditHistoryEntityCard,
   groupAiScorecardsEntityContent,
   modelEndpointAgentsEntityCard,
   modelEndpointOverviewEntityCard,
   scorecardEntityContent,
   scorecardSummaryEntityCard,
+  toolAgentsEntityCard,
 } from './entityCards';
 export {
   aiPlatformCatalogGraphModule,
@@ -35,6 +37,21 @@ export { EntityAgentDependenciesCard } from './components/AgentDependenciesCard'
 export { EntityScorecardContent } from './components/EntityScorecard';
 export { EntityScorecardSummaryCard } from './components/ScorecardSummaryCard';
 export { GroupAiScorecardsContent } from './components/GroupAiScorecards';
+export { PendingApprovals } from './components/PendingApprovals';
+export { EntityAuditHistoryCard } from './components/AuditHistory';
+export { ApprovalsClient } from './api/ApprovalsClient';
+export type { ApprovalsApi } from './api/ApprovalsClient';
+export {
+  ANNOTATION_AI_PLATFORM_TOOLS,
+  EntityToolAgentsCard,
+  isToolApiEntity,
+} from './components/ToolAgents';
+export {
+  AI_PLATFORM_ENDPOINT_CHANGE_PREVIEW,
+  AiPlatformEndpointChangePreview,
+  aiPlatformEndpointChangePreviewFormField,
+  AiPlatformEndpointChangePreviewFieldExtension,
+} from './components/ScaffolderFields';
 export {
   AI_PLATFORM_GPU_PROFILE_PICKER,
   AI_PLATFORM_MODEL_PICKER,
@@ -68,4 +85,7 @@ export type {
   TelemetryTimeseries,
   TelemetryTimeseriesMetric,
   TelemetryTimeseriesQuery,
+  AgentRuns,
+  ToolAgents,
+  ToolCallStats,
 } from './api';

@@ -87,6 +87,7 @@ describe('aiPlatformPlugin', () => {
     ['entity-card:ai-platform/agent-overview', false, true],
     ['entity-card:ai-platform/agent-dependencies', false, true],
     ['entity-card:ai-platform/scorecard-summary', true, true],
+    ['entity-card:ai-platform/audit-history', true, true],
   ])(
     'provides %s, shown for model endpoints: %s, for agents: %s',
     (id, forModelEndpoint, forAgent) => {

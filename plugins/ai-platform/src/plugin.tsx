@@ -15,9 +15,12 @@ import {
   groupAiScorecardsEntityContent,
   scorecardEntityContent,
   scorecardSummaryEntityCard,
+  toolAgentsEntityCard,
+  auditHistoryEntityCard,
 } from './entityCards';
 import { aiPlatformApiRef, AiPlatformClient } from './api';
 import {
+  aiPlatformEndpointChangePreviewFormField,
   aiPlatformGpuProfilePickerFormField,
   aiPlatformModelPickerFormField,
 } from './components/ScaffolderFields/formFields';
@@ -82,11 +85,14 @@ export const aiPlatformPlugin = createFrontendPlugin({
     modelEndpointAgentsEntityCard,
     agentOverviewEntityCard,
     agentDependenciesEntityCard,
+    toolAgentsEntityCard,
     scorecardSummaryEntityCard,
+    auditHistoryEntityCard,
     scorecardEntityContent,
     groupAiScorecardsEntityContent,
     aiPlatformModelPickerFormField,
     aiPlatformGpuProfilePickerFormField,
+    aiPlatformEndpointChangePreviewFormField,
   ],
   routes: {
     root: rootRouteRef,

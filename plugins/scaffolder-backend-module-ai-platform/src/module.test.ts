@@ -4,7 +4,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import scaffolderModuleAiPlatform from './index';
 
 describe('scaffolderModuleAiPlatform', () => {
-  it('registers the gitops, plan, render, apply and entity validate actions with the scaffolder', async () => {
+  it('registers the gitops, plan, change, render, apply and entity validate actions with the scaffolder', async () => {
     const addActions = jest.fn();
 
     await startTestBackend({
@@ -24,6 +24,7 @@ describe('scaffolderModuleAiPlatform', () => {
     expect(registered.map(action => action.id)).toEqual([
       'ai-platform:gitops:commit',
       'ai-platform:endpoint:plan',
+      'ai-platform:endpoint:change',
       'ai-platform:endpoint:render',
       'ai-platform:kubernetes:apply',
       'ai-platform:entity:validate',

@@ -5,12 +5,14 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
+  createAiPlatformEndpointChangeAction,
   createAiPlatformEndpointPlanAction,
   createAiPlatformEndpointRenderAction,
   createAiPlatformEntityValidateAction,
   createAiPlatformGitopsCommitAction,
   createAiPlatformKubernetesApplyAction,
 } from './actions';
+import { AiPlatformBackendClient } from './gitops/aiPlatformBackendClient';
 
 /**
  * Scaffolder module that registers the AI Platform golden-path actions.
@@ -27,8 +29,19 @@ export const scaffolderModuleAiPlatform = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        auditor: coreServices.auditor,
       },
-      async init({ scaffolder, config, logger, catalog }) {
+      async init({
+        scaffolder,
+        config,
+        logger,
+        catalog,
+        auth,
+        discovery,
+        auditor,
+      }) {
         const gitopsRepository = config.getOptionalString(
           'aiPlatform.gitops.repository',
         );
@@ -38,11 +51,17 @@ export const scaffolderModuleAiPlatform = createBackendModule({
           );
         }
         scaffolder.addActions(
-          createAiPlatformGitopsCommitAction({ config }),
+          // Proposals needing approval and audit events go to the ai-platform backend.
+          createAiPlatformGitopsCommitAction({
+            config,
+            auditor,
+            backend: new AiPlatformBackendClient({ auth, discovery }),
+          }),
           createAiPlatformEndpointPlanAction({ config, catalog }),
+          createAiPlatformEndpointChangeAction({ config, catalog }),
           createAiPlatformEndpointRenderAction({ config }),
           createAiPlatformKubernetesApplyAction({ config }),
-          createAiPlatformEntityValidateAction({ catalog }),
+          createAiPlatformEntityValidateAction({ catalog, config }),
         );
       },
     });

@@ -100,6 +100,7 @@ describe('templates/ through the scaffolder dry-run API', () => {
     expect(Object.keys(files).sort()).toEqual([
       'rendered/catalog-info.yaml',
       'rendered/deployment.yaml',
+      'rendered/endpoint-request.json',
       'rendered/gateway/litellm-model.yaml',
       'rendered/poddisruptionbudget.yaml',
       'rendered/scaledobject.yaml',

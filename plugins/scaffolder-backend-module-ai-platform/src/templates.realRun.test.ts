@@ -158,6 +158,9 @@ describe('templates/ as real scaffolder tasks (not dry runs)', () => {
       riskTier: 'limited',
       dataClassification: 'confidential',
       evalMinScore: 0.8,
+      // An L3 agent needs an SLO and a budget (aiPlatform.governance defaults).
+      ttftP95Ms: 1500,
+      monthlyBudgetUsd: 300,
     });
 
     expect(result.status).toBe('completed');

@@ -21,7 +21,7 @@ const RESULTS_TABLE = 'ai_platform_scorecard_results';
 /** Entity refs per `whereIn`, well under SQLite's 999 bound parameters. */
 const MAX_REFS_PER_QUERY = 500;
 
-/** Eval runs per INSERT: 13 columns, under SQLite's 32,766 bound parameters. */
+/** Eval runs per INSERT: 15 columns, under SQLite's 32,766 bound parameters. */
 const EVAL_RUNS_PER_INSERT = 500;
 
 interface EvalRunRow {
@@ -35,6 +35,9 @@ interface EvalRunRow {
   passed: number;
   failed: number;
   total: number;
+  errors: number;
+  /** JSON object of metric names to numbers, or null for none. */
+  metrics: string | null;
   started_at: number;
   finished_at: number | null;
   created_at: number;
@@ -68,6 +71,8 @@ function toEvalRun(row: Record<string, unknown>): EvalRun {
     passed: Number(r.passed),
     failed: Number(r.failed),
     total: Number(r.total),
+    errors: Number(r.errors ?? 0),
+    metrics: r.metrics ? JSON.parse(r.metrics) : {},
     startedAt: new Date(Number(r.started_at)),
     finishedAt:
       r.finished_at === null || r.finished_at === undefined
@@ -113,7 +118,8 @@ function toEvaluations(rows: Array<Record<string, unknown>>) {
 
 /**
  * Knex implementation of the eval run and scorecard result stores, on the
- * tables of migration `20261123130000_evals_scorecards`. Runs on SQLite and
+ * tables of migration `20261123130000_evals_scorecards` (with the errors
+ * and metrics of `20261205100000_eval_run_details`). Runs on SQLite and
  * PostgreSQL; the migrations are run by `DatabaseTelemetryStore.create`.
  *
  * @internal
@@ -152,6 +158,11 @@ export class DatabaseScorecardStore
       passed: run.passed,
       failed: run.failed,
       total: run.total,
+      errors: run.errors ?? 0,
+      metrics:
+        run.metrics && Object.keys(run.metrics).length > 0
+          ? JSON.stringify(run.metrics)
+          : null,
       started_at: run.startedAt.getTime(),
       finished_at: run.finishedAt ? run.finishedAt.getTime() : null,
       created_at: createdAt,

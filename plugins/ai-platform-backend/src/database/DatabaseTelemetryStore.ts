@@ -3,13 +3,16 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { RetentionScope, whereInRetentionScope } from './retentionScope';
 import { insertEventBatch } from './telemetry/insertEventBatch';
 import { toEventRows } from './telemetry/eventRows';
 import { TelemetryQueries } from './telemetry/telemetryQueries';
 import { EVENTS_TABLE } from './telemetry/telemetryTables';
 import {
+  AgentEndpointHour,
   FirstTelemetry,
   InsertEventsResult,
+  SubjectHourTokens,
   SubjectUsageTotals,
   TelemetryFleetQueries,
   SubjectUsage,
@@ -106,15 +109,32 @@ export class DatabaseTelemetryStore
     return this.queries.getUsageTotalsBySubject(options);
   }
 
+  getAgentEndpointHours(
+    options: { agentEntityRefs: string[] } & TimeWindow,
+  ): Promise<AgentEndpointHour[]> {
+    return this.queries.getAgentEndpointHours(options);
+  }
+
+  getHourlyTokensBySubject(
+    options: { subjects: string[] } & TimeWindow,
+  ): Promise<Map<string, SubjectHourTokens[]>> {
+    return this.queries.getHourlyTokensBySubject(options);
+  }
+
   getFirstTelemetryBySubject(
     subjects: string[],
   ): Promise<Map<string, FirstTelemetry>> {
     return this.queries.getFirstTelemetryBySubject(subjects);
   }
 
-  async deleteEventsBefore(before: Date): Promise<number> {
-    return this.db(EVENTS_TABLE)
-      .where('occurred_at', '<', before.getTime())
-      .delete();
+  async deleteEventsBefore(
+    before: Date,
+    scope?: RetentionScope,
+  ): Promise<number> {
+    return whereInRetentionScope(
+      this.db(EVENTS_TABLE).where('occurred_at', '<', before.getTime()),
+      'entity_ref',
+      scope,
+    ).delete();
   }
 }

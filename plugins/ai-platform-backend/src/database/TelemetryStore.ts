@@ -1,3 +1,4 @@
+import { RetentionScope } from './retentionScope';
 import { CostSource } from '../ingest/tokenPricing';
 
 /**
@@ -55,7 +56,45 @@ export interface TelemetryEvent {
   /** Time to first token; only meaningful when `streamed` is true. */
   ttftMs: number | null;
   latencyMs: number;
+  /**
+   * Who reported the call: the gateway (LiteLLM callback or spend-log
+   * pull) or the application's own instrumentation (OTel spans). A call
+   * reported by both is counted once (see `telemetry/reportMatching.ts`).
+   * Absent or `null`: the event is never matched with another report.
+   */
+  reporter?: TelemetryReporter | null;
+  /**
+   * An id both reports of the call carry, when there is one: the provider
+   * response id (`chatcmpl-…`), which LiteLLM logs as `id` / `request_id`
+   * and OTel instrumentations as `gen_ai.response.id`. Without it, reports
+   * are matched by model alias, tokens, status and time.
+   */
+  matchKey?: string | null;
+  /**
+   * The W3C trace id (32 lower-case hex characters) of the call, when
+   * known: the span's trace for the application's report, the caller's
+   * propagated trace for the gateway's. Two reports of the same model alias
+   * in one trace are matched before the fallback by tokens and time.
+   */
+  traceId?: string | null;
 }
+
+/**
+ * Who reported a call, see {@link TelemetryEvent.reporter}.
+ *
+ * @internal
+ */
+export type TelemetryReporter = 'gateway' | 'application';
+
+/**
+ * Reporters of {@link TelemetryReporter}.
+ *
+ * @internal
+ */
+export const TELEMETRY_REPORTERS: ReadonlyArray<TelemetryReporter> = [
+  'gateway',
+  'application',
+];
 
 /**
  * Result of {@link TelemetryStore.insertEvents}.
@@ -67,6 +106,12 @@ export interface InsertEventsResult {
   inserted: number;
   /** Events already stored earlier (same source and source event id), ignored. */
   duplicates: number;
+  /**
+   * Stored events that are a second report of a call already reported by
+   * the other reporter (gateway or application): kept as raw rows but
+   * counted once with the first report. Absent when none.
+   */
+  merged?: number;
   /**
    * Events the store refused because a value does not fit its column (e.g.
    * text longer than a `varchar`, a NUL character), each with its position
@@ -234,7 +279,9 @@ export interface TelemetryStore {
   /**
    * Stores events and adds them to the hourly rollups and sketches, in one
    * transaction. Events already stored (same source and source event id)
-   * are skipped and not counted again, so a retried batch is harmless.
+   * are skipped and not counted again, so a retried batch is harmless. An
+   * event that reports the same call as a stored event of the other
+   * reporter is stored too, but the rollups count the call once.
    */
   insertEvents(events: TelemetryEvent[]): Promise<InsertEventsResult>;
 
@@ -276,10 +323,11 @@ export interface TelemetryStore {
   countUnattributed(options: TimeWindow): Promise<number>;
 
   /**
-   * Deletes raw events that occurred before `before`. Rollups and sketches
-   * are kept. Returns the number of deleted events.
+   * Deletes raw events that occurred before `before`, of the entities in
+   * `scope` (all when absent). Rollups and sketches are kept. Returns the
+   * number of deleted events.
    */
-  deleteEventsBefore(before: Date): Promise<number>;
+  deleteEventsBefore(before: Date, scope?: RetentionScope): Promise<number>;
 }
 
 /**
@@ -312,6 +360,38 @@ export interface FirstTelemetry {
 }
 
 /**
+ * The calls one Agent entity made to one ModelEndpoint entity in one hour,
+ * each call counted once.
+ *
+ * @internal
+ */
+export interface AgentEndpointHour {
+  /** Lower case `agent:namespace/name`. */
+  agentEntityRef: string;
+  /** Lower case `modelendpoint:namespace/name`. */
+  endpointRef: string;
+  /** Start of the hour, epoch ms. */
+  hourStartMs: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** The gateway's (or token-priced) cost of these calls. */
+  costUsd: number;
+}
+
+/**
+ * Input and output tokens of one subject in one hour.
+ *
+ * @internal
+ */
+export interface SubjectHourTokens {
+  /** Start of the hour, epoch ms. */
+  hourStartMs: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
  * Fleet-wide reads over many subjects at once, for the AI Platform page.
  *
  * @internal
@@ -331,4 +411,21 @@ export interface TelemetryFleetQueries {
   getFirstTelemetryBySubject(
     subjects: string[],
   ): Promise<Map<string, FirstTelemetry>>;
+
+  /**
+   * The calls of the given Agent entities per model endpoint and hour over
+   * a window (hour-aligned like {@link TelemetryStore.getUsage}), from
+   * `ai_platform_agent_endpoint_hourly` (kept after the raw events).
+   */
+  getAgentEndpointHours(
+    options: { agentEntityRefs: string[] } & TimeWindow,
+  ): Promise<AgentEndpointHour[]>;
+
+  /**
+   * Tokens per hour of each subject over a window (hour-aligned), from the
+   * hourly rollups; hours without traffic are absent.
+   */
+  getHourlyTokensBySubject(
+    options: { subjects: string[] } & TimeWindow,
+  ): Promise<Map<string, SubjectHourTokens[]>>;
 }

@@ -33,6 +33,21 @@ export const MAX_EVAL_TEST_COUNT = 1_000_000_000;
 export const MAX_EVAL_TEXT_LENGTH = 255;
 
 /**
+ * Most named metrics kept for one run (promptfoo `namedScores`, Inspect
+ * scorer metrics); a run with more is refused rather than cut.
+ *
+ * @internal
+ */
+export const MAX_EVAL_METRICS = 64;
+
+/**
+ * Longest named metric, in characters.
+ *
+ * @internal
+ */
+export const MAX_EVAL_METRIC_NAME_LENGTH = 255;
+
+/**
  * The range of start and finish times accepted at `now`.
  *
  * @internal
@@ -97,7 +112,43 @@ const TEXT_FIELDS = [
 const COUNT_FIELDS = [
   ['passed', 'passed tests'],
   ['failed', 'failed tests'],
+  ['errors', 'tests that did not run (errors)'],
 ] as const;
+
+/**
+ * Why a run's named metrics cannot be stored, or `undefined`: more than
+ * {@link MAX_EVAL_METRICS}, an empty or over-long name, a NUL character, or
+ * a value that is not a finite number.
+ *
+ * @internal
+ */
+export function evalMetricsProblem(
+  metrics: Record<string, number>,
+): string | undefined {
+  const entries = Object.entries(metrics);
+  if (entries.length > MAX_EVAL_METRICS) {
+    return `expected at most ${MAX_EVAL_METRICS} named metrics, got ${entries.length}`;
+  }
+  for (const [name, value] of entries) {
+    const length = [...name].length;
+    if (length === 0 || name.trim() === '') {
+      return 'expected every metric name as a non-empty string';
+    }
+    if (length > MAX_EVAL_METRIC_NAME_LENGTH) {
+      return `expected metric names of at most ${MAX_EVAL_METRIC_NAME_LENGTH} characters, got ${length}`;
+    }
+    if (name.includes('\u0000')) {
+      return 'expected metric names without NUL characters';
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      return `expected the value of metric '${name.slice(
+        0,
+        64,
+      )}' as a finite number`;
+    }
+  }
+  return undefined;
+}
 
 /** Why a time is not a valid date, or `undefined`. */
 function invalidTimeProblem(time: Date): string | undefined {
@@ -110,7 +161,8 @@ function invalidTimeProblem(time: Date): string | undefined {
  * The first field of a run that cannot be stored the same way on
  * PostgreSQL and SQLite, or is implausible: texts over 255 characters or
  * with a NUL character, a score outside 0 to 1, counts outside 0 to
- * {@link MAX_EVAL_TEST_COUNT}, times outside {@link evalRunTimeRange} of
+ * {@link MAX_EVAL_TEST_COUNT}, named metrics {@link evalMetricsProblem}
+ * refuses, times outside {@link evalRunTimeRange} of
  * `now` (without `now`, only invalid dates: the store's own check).
  *
  * @internal
@@ -147,7 +199,7 @@ export function findEvalRunProblem(
     return problem('score', 'expected a number between 0 and 1');
   }
   for (const [field, what] of COUNT_FIELDS) {
-    const value = run[field];
+    const value = field === 'errors' ? run.errors ?? 0 : run[field];
     if (!Number.isInteger(value) || value < 0 || value > MAX_EVAL_TEST_COUNT) {
       return problem(
         field,
@@ -166,6 +218,15 @@ export function findEvalRunProblem(
         2 * MAX_EVAL_TEST_COUNT
       }`,
     );
+  }
+  if (run.metrics !== undefined) {
+    const metricsProblem =
+      typeof run.metrics === 'object' && run.metrics !== null
+        ? evalMetricsProblem(run.metrics)
+        : 'expected an object of metric names and numbers';
+    if (metricsProblem) {
+      return problem('metrics', metricsProblem);
+    }
   }
   const started = timeProblem(run.startedAt);
   if (started) {

@@ -32,7 +32,9 @@ describe('parseEvalRunUpload', () => {
       score: 0.625,
       passed: 3,
       failed: 1,
+      errors: 0,
       total: 4,
+      metrics: {},
       startedAt: new Date('2026-11-23T09:58:12.000Z'),
       finishedAt: new Date('2026-11-23T10:00:00.000Z'),
     });
@@ -66,9 +68,9 @@ describe('parseEvalRunUpload', () => {
   it('names the promptfoo field that is wrong', () => {
     const broken = JSON.parse(JSON.stringify(promptfooResults));
     broken.results.results[2].success = 'yes';
-    delete broken.results.stats.successes;
+    broken.results.results[3].failureReason = 3;
     expect(() => parseEvalRunUpload(broken, BINDING, NOW)).toThrow(
-      /Invalid promptfoo output: 'results.results.2.success': expected true or false; 'results.stats.successes': expected the number of successes/,
+      /Invalid promptfoo output: 'results.results.2.success': expected true or false; 'results.results.3.failureReason': expected 0 \(passed\), 1 \(an assertion failed\) or 2 \(provider error\)/,
     );
   });
 
@@ -82,14 +84,44 @@ describe('parseEvalRunUpload', () => {
       score: 0.91,
       passed: 91,
       failed: 9,
+      errors: 0,
       total: 100,
+      metrics: {},
       startedAt: new Date('2026-11-23T09:00:00Z'),
       finishedAt: null,
     });
   });
 
+  it('reads errors and named metrics of the generic format', () => {
+    expect(
+      parseEvalRunUpload(
+        generic({
+          errors: 4,
+          metrics: { helpfulness: 0.8, 'safety/refusals': 1 },
+        }),
+        {},
+        NOW,
+      ),
+    ).toMatchObject({
+      passed: 91,
+      failed: 9,
+      errors: 4,
+      total: 104,
+      metrics: { helpfulness: 0.8, 'safety/refusals': 1 },
+    });
+  });
+
   it.each([
     [{ score: 1.5 }, /'score': expected a number between 0 and 1/],
+    [
+      { errors: 1.5 },
+      /'errors': expected the number of tests that did not run \(errors\) as an integer >= 0/,
+    ],
+    [{ metrics: { tone: 'high' } }, /'metrics.tone': expected a finite number/],
+    [
+      { metrics: { '': 1 } },
+      /'metrics': expected every metric name as a non-empty string/,
+    ],
     [{ passed: -1 }, /'passed': expected the number of passed tests/],
     [{ runId: undefined }, /'runId': expected the run id/],
     [{ startedAt: 'yesterday' }, /'startedAt': expected an ISO 8601 date-time/],

@@ -9,6 +9,7 @@ import {
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
+import { EntityCostService, servingModeOf } from '../cost/EntityCostService';
 import {
   TelemetryFleetQueries,
   TelemetryStore,
@@ -22,7 +23,6 @@ import {
 import {
   asString,
   entityRefOf,
-  NO_OWNER,
   ownerOf,
   parseTime,
 } from './catalogEntityFields';
@@ -34,6 +34,7 @@ import {
   isoWeekStart,
   median,
 } from './goldenPaths';
+import { fleetGpuCost, fleetRowCost, spendByTeam } from './fleetCost';
 import { GpuConfig, gpuAllocation, readGpuConfig } from './gpuAllocation';
 import { FleetEntity, GoldenPathEntity } from './types';
 
@@ -63,6 +64,8 @@ export interface FleetSummaryServiceOptions {
   config: RootConfigService;
   telemetryStore: TelemetryStore & TelemetryFleetQueries;
   resultStore: ScorecardResultStore;
+  /** The month-to-date cost of the fleet's entities (GPU cost when self-hosted). */
+  costService: EntityCostService;
   /**
    * The clock: every "now" of the summary (the month to date, the
    * unattributed window, `generatedAt`) is read from it. Defaults to the
@@ -181,6 +184,12 @@ export class FleetSummaryService {
         : Promise.resolve(null),
     ]);
 
+    // One GPU telemetry call for every readable endpoint of the page.
+    const costs = await this.options.costService.costOf(
+      fleetEntities.filter(entity => readable.has(entityRefOf(entity))),
+      { now: generatedAt, usageTotals: usage },
+    );
+
     const fleet: FleetEntity[] = fleetEntities
       .map(entity => {
         const entityRef = entityRefOf(entity);
@@ -199,7 +208,10 @@ export class FleetSummaryService {
           telemetryReadable,
           level: evaluation?.level ?? null,
           evaluatedAt: evaluation?.evaluatedAt.toISOString() ?? null,
-          spendMtdUsd: telemetryReadable ? totals?.costUsd ?? 0 : null,
+          ...fleetRowCost(
+            telemetryReadable ? costs.get(entityRef) : undefined,
+            servingModeOf(entity),
+          ),
           requestsMtd: telemetryReadable ? totals?.requests ?? 0 : null,
           ttftP95Ms: ttft?.value ?? null,
           ttftStatus: ttft?.status ?? null,
@@ -209,40 +221,6 @@ export class FleetSummaryService {
         };
       })
       .sort((a, b) => a.entityRef.localeCompare(b.entityRef));
-
-    // A call an agent makes counts for the agent and for its model endpoint,
-    // so the two are reported side by side and never added up.
-    const spendByOwner = new Map<
-      string,
-      {
-        owner: string;
-        modelEndpointSpendMtdUsd: number;
-        agentSpendMtdUsd: number;
-        modelEndpointCount: number;
-        agentCount: number;
-      }
-    >();
-    for (const row of fleet) {
-      if (!row.telemetryReadable) {
-        continue;
-      }
-      const owner = row.owner ?? NO_OWNER;
-      const team = spendByOwner.get(owner) ?? {
-        owner,
-        modelEndpointSpendMtdUsd: 0,
-        agentSpendMtdUsd: 0,
-        modelEndpointCount: 0,
-        agentCount: 0,
-      };
-      if (row.kind === AGENT_KIND) {
-        team.agentSpendMtdUsd += row.spendMtdUsd ?? 0;
-        team.agentCount += 1;
-      } else {
-        team.modelEndpointSpendMtdUsd += row.spendMtdUsd ?? 0;
-        team.modelEndpointCount += 1;
-      }
-      spendByOwner.set(owner, team);
-    }
 
     const goldenPaths: GoldenPathEntity[] = goldenPathEntities
       .map(entity => {
@@ -328,13 +306,8 @@ export class FleetSummaryService {
         deniedEntityCount: allRefs.length - readable.size,
       },
       fleet,
-      spendByTeam: [...spendByOwner.values()].sort(
-        (a, b) =>
-          b.modelEndpointSpendMtdUsd +
-            b.agentSpendMtdUsd -
-            (a.modelEndpointSpendMtdUsd + a.agentSpendMtdUsd) ||
-          a.owner.localeCompare(b.owner),
-      ),
+      spendByTeam: spendByTeam(fleet),
+      gpuCost: fleetGpuCost(fleet, costs),
       goldenPaths: {
         templates: [...templates.values()].sort(
           (a, b) =>

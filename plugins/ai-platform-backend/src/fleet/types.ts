@@ -1,3 +1,8 @@
+import {
+  EndpointCostBasis,
+  UnitCost,
+} from '@ai-platform/plugin-ai-platform-common';
+
 /** One ModelEndpoint or Agent row of the fleet table. */
 export interface FleetEntity {
   entityRef: string;
@@ -8,7 +13,22 @@ export interface FleetEntity {
   telemetryReadable: boolean;
   level: string | null;
   evaluatedAt: string | null;
+  /** `spec.serving.mode` of a ModelEndpoint; `null` for agents. */
+  servingMode: 'self-hosted' | 'managed' | null;
+  /**
+   * Month-to-date cost: GPU cost of a self-hosted endpoint, else the
+   * gateway's per-call cost; `null` when not readable or its source is
+   * unavailable (see `costUnavailableReason`).
+   */
   spendMtdUsd: number | null;
+  /** Where `spendMtdUsd` came from; `null` when the telemetry is not readable. */
+  costBasis: EndpointCostBasis | null;
+  unitCost: UnitCost | null;
+  /** Idle GPU cost this month; `null` without a utilisation reading. */
+  idleCostUsd: number | null;
+  /** Mean GPU utilisation over 7 days (Prometheus); `null` without one. */
+  utilisationPercent: number | null;
+  costUnavailableReason: string | null;
   requestsMtd: number | null;
   /** The latest scorecard's `ttft-p95` check (24 h). */
   ttftP95Ms: number | null;

@@ -11,7 +11,7 @@ import {
   truncateText,
   TRUNCATION_MARKER,
 } from './ingestLimits';
-import { decodeAttributes } from './otlpTraceRequest';
+import { decodeAttributes } from '../otlp/otlpValues';
 import { UnresolvedTelemetryEvent } from './UnresolvedTelemetryEvent';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

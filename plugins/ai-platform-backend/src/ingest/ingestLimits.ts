@@ -57,23 +57,6 @@ export const DEFAULT_INGEST_LIMITS: Readonly<IngestLimits> = {
   now: () => Date.now(),
 };
 
-/**
- * Deepest OTLP `AnyValue` kept (an attribute's own value is depth 1): deeper
- * array and key/value list members are dropped (decoded as `null`), in JSON
- * and protobuf alike, so no decoder recursion depends on the input.
- *
- * @internal
- */
-export const MAX_ANY_VALUE_DEPTH = 16;
-
-/**
- * Attributes kept per attribute list (span, event, resource, key/value
- * list value); the rest are dropped. OTel SDKs default to 128.
- *
- * @internal
- */
-export const MAX_ATTRIBUTES_PER_LIST = 1_024;
-
 /** Appended to text cut to fit its column. */
 export const TRUNCATION_MARKER = '…[truncated]';
 

@@ -2,8 +2,20 @@ import { createHash } from 'node:crypto';
 import { normalizeTelemetryEntityRef } from '../database/telemetrySubject';
 import { evalRunTimeProblem, findEvalRunProblem } from '../evals/evalRunLimits';
 import { NewEvalRun } from '../scorecards/types';
+import {
+  GEN_AI_AGENT_ID,
+  GEN_AI_AGENT_NAME,
+  GEN_AI_AGENT_VERSION,
+  GEN_AI_EVALUATION_NAME,
+  GEN_AI_EVALUATION_RESULT,
+  GEN_AI_EVALUATION_SCORE_LABEL,
+  GEN_AI_EVALUATION_SCORE_VALUE,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_RESPONSE_ID,
+  GEN_AI_RESPONSE_MODEL,
+} from '../otlp/genAiNames';
+import { OtlpAttributes } from '../otlp/otlpValues';
 import { OtlpLogRecord } from './otlpLogsRequest';
-import { OtlpAttributes } from './otlpTraceRequest';
 import { TelemetryJoinKeyIndex } from './TelemetryEntityResolver';
 import { RejectedTelemetryItem } from './UnresolvedTelemetryEvent';
 
@@ -12,7 +24,7 @@ import { RejectedTelemetryItem } from './UnresolvedTelemetryEvent';
  *
  * @internal
  */
-export const EVALUATION_RESULT_EVENT_NAME = 'gen_ai.evaluation.result';
+export const EVALUATION_RESULT_EVENT_NAME = GEN_AI_EVALUATION_RESULT;
 
 /**
  * Log record or resource attribute naming the evaluated entity explicitly,
@@ -94,10 +106,10 @@ function timeMs(record: OtlpLogRecord, now: Date): number {
 }
 
 function scoreOf(record: OtlpLogRecord, name: string) {
-  const value = record.attributes.get('gen_ai.evaluation.score.value');
+  const value = record.attributes.get(GEN_AI_EVALUATION_SCORE_VALUE);
   const label = stringAttribute(
     record.attributes,
-    'gen_ai.evaluation.score.label',
+    GEN_AI_EVALUATION_SCORE_LABEL,
   )?.toLocaleLowerCase('en-US');
   let verdict: 'pass' | 'fail' | undefined;
   if (label && PASS_LABELS.has(label)) {
@@ -108,7 +120,7 @@ function scoreOf(record: OtlpLogRecord, name: string) {
   if (value !== undefined && value !== null) {
     if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
       throw new EvalRecordRejection(
-        `evaluation '${name}': 'gen_ai.evaluation.score.value' must be a number between 0 and 1, got ${JSON.stringify(
+        `evaluation '${name}': '${GEN_AI_EVALUATION_SCORE_VALUE}' must be a number between 0 and 1, got ${JSON.stringify(
           value,
         )}`,
       );
@@ -119,7 +131,7 @@ function scoreOf(record: OtlpLogRecord, name: string) {
     return { score: verdict === 'pass' ? 1 : 0, verdict };
   }
   throw new EvalRecordRejection(
-    `evaluation '${name}': expected 'gen_ai.evaluation.score.value' (0 to 1) or a 'gen_ai.evaluation.score.label' of pass or fail`,
+    `evaluation '${name}': expected '${GEN_AI_EVALUATION_SCORE_VALUE}' (0 to 1) or a '${GEN_AI_EVALUATION_SCORE_LABEL}' of pass or fail`,
   );
 }
 
@@ -141,10 +153,10 @@ function entityRefOf(
     }
   }
   const agentKeys = [
-    stringAttribute(record.attributes, 'gen_ai.agent.id'),
-    stringAttribute(record.attributes, 'gen_ai.agent.name'),
-    stringAttribute(record.resourceAttributes, 'gen_ai.agent.id'),
-    stringAttribute(record.resourceAttributes, 'gen_ai.agent.name'),
+    stringAttribute(record.attributes, GEN_AI_AGENT_ID),
+    stringAttribute(record.attributes, GEN_AI_AGENT_NAME),
+    stringAttribute(record.resourceAttributes, GEN_AI_AGENT_ID),
+    stringAttribute(record.resourceAttributes, GEN_AI_AGENT_NAME),
     stringAttribute(record.resourceAttributes, 'service.name'),
   ].filter((key): key is string => key !== undefined);
   for (const key of agentKeys) {
@@ -152,8 +164,8 @@ function entityRefOf(
     if (ref) return ref;
   }
   const modelKeys = [
-    recordOrResourceString(record, 'gen_ai.request.model'),
-    recordOrResourceString(record, 'gen_ai.response.model'),
+    recordOrResourceString(record, GEN_AI_REQUEST_MODEL),
+    recordOrResourceString(record, GEN_AI_RESPONSE_MODEL),
   ].filter((key): key is string => key !== undefined);
   for (const key of modelKeys) {
     const ref = index.models.get(key);
@@ -161,7 +173,7 @@ function entityRefOf(
   }
   const seen = [...new Set([...agentKeys, ...modelKeys])];
   throw new EvalRecordRejection(
-    `evaluation '${name}': no catalog entity found; set '${ENTITY_REF_ATTRIBUTE}' or a gen_ai.agent.id / gen_ai.agent.name / gen_ai.request.model that an Agent or ModelEndpoint declares (seen: ${
+    `evaluation '${name}': no catalog entity found; set '${ENTITY_REF_ATTRIBUTE}' or a ${GEN_AI_AGENT_ID} / ${GEN_AI_AGENT_NAME} / ${GEN_AI_REQUEST_MODEL} that an Agent or ModelEndpoint declares (seen: ${
       seen.length ? seen.map(key => `'${key}'`).join(', ') : 'none'
     })`,
   );
@@ -186,7 +198,7 @@ function runIdOf(
   ) {
     return `${record.traceId}-${record.spanId}:${name}`;
   }
-  const responseId = stringAttribute(record.attributes, 'gen_ai.response.id');
+  const responseId = stringAttribute(record.attributes, GEN_AI_RESPONSE_ID);
   if (responseId && responseId.length <= 40) {
     return `${responseId}:${name}`;
   }
@@ -202,15 +214,15 @@ function mapRecord(
   index: TelemetryJoinKeyIndex,
   now: Date,
 ): NewEvalRun {
-  const name = stringAttribute(record.attributes, 'gen_ai.evaluation.name');
+  const name = stringAttribute(record.attributes, GEN_AI_EVALUATION_NAME);
   if (!name) {
     throw new EvalRecordRejection(
-      `'${EVALUATION_RESULT_EVENT_NAME}' record has no 'gen_ai.evaluation.name'`,
+      `'${EVALUATION_RESULT_EVENT_NAME}' record has no '${GEN_AI_EVALUATION_NAME}'`,
     );
   }
   if (name.length > MAX_SUITE_NAME_LENGTH) {
     throw new EvalRecordRejection(
-      `'gen_ai.evaluation.name' must be at most ${MAX_SUITE_NAME_LENGTH} characters`,
+      `'${GEN_AI_EVALUATION_NAME}' must be at most ${MAX_SUITE_NAME_LENGTH} characters`,
     );
   }
   const errorType = stringAttribute(record.attributes, 'error.type');
@@ -224,7 +236,7 @@ function mapRecord(
   const startedAtMs = timeMs(record, now);
   const suiteVersion = (
     recordOrResourceString(record, EVAL_SUITE_VERSION_ATTRIBUTE) ??
-    recordOrResourceString(record, 'gen_ai.agent.version') ??
+    recordOrResourceString(record, GEN_AI_AGENT_VERSION) ??
     stringAttribute(record.resourceAttributes, 'service.version') ??
     'unversioned'
   ).slice(0, 255);
@@ -244,9 +256,9 @@ function mapRecord(
   // What the databases would refuse or store differently (long texts, NUL).
   const problem = findEvalRunProblem(run, now, {
     entityRef: ENTITY_REF_ATTRIBUTE,
-    suite: 'gen_ai.evaluation.name',
+    suite: GEN_AI_EVALUATION_NAME,
     suiteVersion: EVAL_SUITE_VERSION_ATTRIBUTE,
-    runId: 'gen_ai.response.id',
+    runId: GEN_AI_RESPONSE_ID,
   });
   if (problem) {
     throw new EvalRecordRejection(

@@ -1,6 +1,7 @@
 import { DEFAULT_INGEST_LIMITS, IngestLimits } from './ingestLimits';
 import { mapGenAiSpans } from './mapGenAiSpans';
-import { OtlpAttributeValue, OtlpSpan } from './otlpTraceRequest';
+import { OtlpAttributeValue } from '../otlp/otlpValues';
+import { OtlpSpan } from './otlpTraceRequest';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const START_NANOS = 1789899302000000000n;

@@ -1,8 +1,35 @@
 import {
-  OtlpAttributes,
-  OtlpAttributeValue,
-  OtlpSpan,
-} from './otlpTraceRequest';
+  GEN_AI_AGENT_ID,
+  GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+  GEN_AI_OPERATION_NAME,
+  GEN_AI_PROVIDER_NAME,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_REQUEST_STREAM,
+  GEN_AI_RESPONSE_ID,
+  GEN_AI_RESPONSE_MODEL,
+  GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  GEN_AI_SERVER_TIME_TO_FIRST_TOKEN,
+  GEN_AI_SYSTEM,
+} from '../otlp/genAiNames';
+import { OtlpAttributes, OtlpAttributeValue } from '../otlp/otlpValues';
+import { countSpans } from './countedSpans';
+import {
+  agentKeysOf,
+  booleanAttribute,
+  isGenAiSpan,
+  stringAttribute,
+} from './genAiSpanAttributes';
+import {
+  GenAiSpanRole,
+  INPUT_TOKEN_ATTRIBUTES,
+  invocationStreamOf,
+  OUTPUT_TOKEN_ATTRIBUTES,
+  requestModelOf,
+  RESPONSE_MODEL_ATTRIBUTES,
+  spanRoleOf,
+  VERCEL_OPERATION_ID,
+} from './genAiSpanRoles';
+import { OtlpSpan } from './otlpTraceRequest';
 import {
   RejectedTelemetryItem,
   UnresolvedTelemetryEvent,
@@ -23,54 +50,33 @@ import {
 export const OTLP_SOURCE = 'otlp';
 
 /**
- * GenAI operations that describe an agent or a tool rather than a model
- * call. Their spans are not stored as calls; agent spans lend their agent
- * id and name to the model calls below them in the same batch.
- */
-const AGENT_OPERATIONS = new Set([
-  'invoke_agent',
-  'create_agent',
-  'invoke_workflow',
-]);
-const NON_MODEL_OPERATIONS = new Set([
-  ...AGENT_OPERATIONS,
-  'execute_tool',
-  'retrieval',
-]);
-
-/** OpenInference `openinference.span.kind` values that are model calls. */
-const OPENINFERENCE_MODEL_KINDS: Record<string, string> = {
-  LLM: 'chat',
-  EMBEDDING: 'embeddings',
-};
-
-/** OpenLLMetry `llm.request.type` values. */
-const OPENLLMETRY_REQUEST_TYPES: Record<string, string> = {
-  chat: 'chat',
-  completion: 'text_completion',
-  embedding: 'embeddings',
-  rerank: 'rerank',
-};
-
-/**
  * TTFT attributes, in seconds: the OTel GenAI span attribute (v1.41) first,
- * then the gateway metric name some exporters also put on spans.
+ * then the gateway metric name some exporters also put on spans, then the
+ * Vercel AI SDK's GenAI-mode client attribute.
  */
 const TTFT_SECONDS_ATTRIBUTES = [
-  'gen_ai.response.time_to_first_chunk',
-  'gen_ai.server.time_to_first_token',
+  GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  GEN_AI_SERVER_TIME_TO_FIRST_TOKEN,
+  GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
 ];
+/** TTFT in milliseconds: Vercel AI SDK legacy mode (v5+, then v3/v4). */
+const TTFT_MS_ATTRIBUTES = [
+  'ai.response.msToFirstChunk',
+  'ai.stream.msToFirstChunk',
+];
+/** Cost the producer computed, USD (pydantic-ai via genai-prices). */
+const COST_USD_ATTRIBUTE = 'operation.cost';
 
 const NANOS_PER_MS = 1_000_000n;
 
 /** Span attributes the event fields come from, for rejection messages. */
 const SPAN_SOURCE_FIELDS: EventSourceFields = {
   sourceEventId: 'traceId + spanId',
-  joinKey: 'gen_ai.request.model',
-  model: 'gen_ai.response.model',
-  provider: 'gen_ai.provider.name',
-  operation: 'gen_ai.operation.name',
-  agentJoinKeyCandidates: 'gen_ai.agent.id',
+  joinKey: GEN_AI_REQUEST_MODEL,
+  model: GEN_AI_RESPONSE_MODEL,
+  provider: GEN_AI_PROVIDER_NAME,
+  operation: GEN_AI_OPERATION_NAME,
+  agentJoinKeyCandidates: GEN_AI_AGENT_ID,
 };
 
 /**
@@ -84,35 +90,6 @@ export interface GenAiSpanMapping {
   rejected: RejectedTelemetryItem[];
   /** Spans that are not model calls (not GenAI, agent or tool spans). */
   ignoredSpans: number;
-}
-
-function stringAttribute(
-  attributes: OtlpAttributes,
-  ...keys: string[]
-): string | null {
-  for (const key of keys) {
-    const value = attributes.get(key);
-    if (typeof value === 'string' && value.trim() !== '') {
-      return value.trim();
-    }
-  }
-  return null;
-}
-
-function booleanAttribute(
-  attributes: OtlpAttributes,
-  ...keys: string[]
-): boolean | null {
-  for (const key of keys) {
-    const value = attributes.get(key);
-    if (typeof value === 'boolean') {
-      return value;
-    }
-    if (value === 'true' || value === 'false') {
-      return value === 'true';
-    }
-  }
-  return null;
 }
 
 class SpanRejection extends Error {}
@@ -160,54 +137,6 @@ function parseNanos(value: string, field: string): bigint {
   return BigInt(value);
 }
 
-function isGenAiSpan(attributes: OtlpAttributes): boolean {
-  for (const key of attributes.keys()) {
-    if (key.startsWith('gen_ai.')) {
-      return true;
-    }
-  }
-  return (
-    attributes.has('llm.model_name') ||
-    attributes.has('llm.token_count.prompt') ||
-    attributes.has('llm.token_count.completion')
-  );
-}
-
-function operationOf(attributes: OtlpAttributes): string | null {
-  const operation = stringAttribute(attributes, 'gen_ai.operation.name');
-  if (operation) {
-    return operation;
-  }
-  const openInferenceKind = stringAttribute(
-    attributes,
-    'openinference.span.kind',
-  );
-  if (openInferenceKind) {
-    return OPENINFERENCE_MODEL_KINDS[openInferenceKind.toUpperCase()] ?? null;
-  }
-  const requestType = stringAttribute(attributes, 'llm.request.type');
-  if (requestType) {
-    return OPENLLMETRY_REQUEST_TYPES[requestType] ?? requestType;
-  }
-  // A span with model attributes but no operation: older LiteLLM `otel`
-  // callback spans and OpenInference spans without a kind are chat calls.
-  return stringAttribute(
-    attributes,
-    'gen_ai.request.model',
-    'gen_ai.response.model',
-    'llm.model_name',
-  )
-    ? 'chat'
-    : null;
-}
-
-function agentKeysOf(attributes: OtlpAttributes): string[] {
-  return [
-    stringAttribute(attributes, 'gen_ai.agent.id'),
-    stringAttribute(attributes, 'gen_ai.agent.name', 'agent.name'),
-  ].filter((key): key is string => key !== null);
-}
-
 function ttftMsOf(
   span: OtlpSpan,
   startNanos: bigint,
@@ -226,6 +155,20 @@ function ttftMsOf(
       );
     }
     return checkDurationMs(value * 1000, `attribute '${key}'`, limits);
+  }
+  for (const key of TTFT_MS_ATTRIBUTES) {
+    const value = span.attributes.get(key);
+    if (value === undefined || value === null) {
+      continue;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new SpanRejection(
+        `attribute '${key}' must be a non-negative number of milliseconds, got ${describeValue(
+          value,
+        )}`,
+      );
+    }
+    return checkDurationMs(value, `attribute '${key}'`, limits);
   }
   // An event with one of those names marks the moment the first chunk came.
   for (const event of span.events) {
@@ -246,6 +189,22 @@ function ttftMsOf(
   return null;
 }
 
+function costOf(attributes: OtlpAttributes): number {
+  const value = attributes.get(COST_USD_ATTRIBUTE);
+  if (value === undefined || value === null) {
+    return 0;
+  }
+  const cost = typeof value === 'string' ? Number(value) : value;
+  if (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0) {
+    throw new SpanRejection(
+      `attribute '${COST_USD_ATTRIBUTE}' must be a non-negative number of USD, got ${describeValue(
+        value,
+      )}`,
+    );
+  }
+  return cost;
+}
+
 function mapModelSpan(
   span: OtlpSpan,
   operation: string,
@@ -263,15 +222,10 @@ function mapModelSpan(
       `'spanId' must be 8 bytes (16 hex characters), not all zero`,
     );
   }
-  const requestModel = stringAttribute(
-    attributes,
-    'gen_ai.request.model',
-    'llm.model_name',
-    'gen_ai.response.model',
-  );
+  const requestModel = requestModelOf(attributes);
   if (!requestModel) {
     throw new SpanRejection(
-      `GenAI '${operation}' span has no model: expected 'gen_ai.request.model', 'gen_ai.response.model' or 'llm.model_name'`,
+      `GenAI '${operation}' span has no model: expected '${GEN_AI_REQUEST_MODEL}', '${GEN_AI_RESPONSE_MODEL}', 'llm.model_name', 'embedding.model_name' or 'ai.model.id'`,
     );
   }
   const startNanos = parseNanos(span.startTimeUnixNano, 'startTimeUnixNano');
@@ -294,11 +248,12 @@ function mapModelSpan(
   const errorTypeAttribute = stringAttribute(attributes, 'error.type');
   const isError = span.statusCode === 2 || errorTypeAttribute !== null;
   const ttftMs = ttftMsOf(span, startNanos, limits);
-  const streamFlag = booleanAttribute(
-    attributes,
-    'gen_ai.request.stream',
-    'llm.is_streaming',
-  );
+  const streamFlag =
+    booleanAttribute(attributes, GEN_AI_REQUEST_STREAM, 'llm.is_streaming') ??
+    invocationStreamOf(attributes) ??
+    (stringAttribute(attributes, VERCEL_OPERATION_ID)?.endsWith('.doStream')
+      ? true
+      : null);
   // Semantic conventions record TTFT for streamed calls only; an explicit
   // stream=false wins over a TTFT value.
   const streamed = streamFlag ?? ttftMs !== null;
@@ -311,17 +266,15 @@ function mapModelSpan(
       joinKey: requestModel,
       operation,
       model:
-        stringAttribute(
-          attributes,
-          'gen_ai.response.model',
-          'llm.model_name',
-        ) ?? requestModel,
+        stringAttribute(attributes, ...RESPONSE_MODEL_ATTRIBUTES) ??
+        requestModel,
       provider: stringAttribute(
         attributes,
-        'gen_ai.provider.name',
-        'gen_ai.system',
+        GEN_AI_PROVIDER_NAME,
+        GEN_AI_SYSTEM,
         'llm.provider',
         'llm.system',
+        'ai.model.provider',
       ),
       streamed,
       status: isError ? 'error' : 'ok',
@@ -331,22 +284,26 @@ function mapModelSpan(
       inputTokens: tokenAttribute(
         attributes,
         limits,
-        'gen_ai.usage.input_tokens',
-        'gen_ai.usage.prompt_tokens',
-        'llm.token_count.prompt',
+        ...INPUT_TOKEN_ATTRIBUTES,
       ),
       outputTokens: tokenAttribute(
         attributes,
         limits,
-        'gen_ai.usage.output_tokens',
-        'gen_ai.usage.completion_tokens',
-        'llm.token_count.completion',
+        ...OUTPUT_TOKEN_ATTRIBUTES,
       ),
-      // GenAI spans carry no cost; pricing is applied later.
-      costUsd: 0,
+      // Most spans carry no cost (pricing is applied later); pydantic-ai
+      // sends the cost it computed.
+      costUsd: costOf(attributes),
       ttftMs: streamed ? ttftMs : null,
       latencyMs,
       agentJoinKeyCandidates: agentKeys,
+      // The app's own report of the call; a gateway that logs the same
+      // response id (LiteLLM `id`) reports the same call.
+      reporter: 'application',
+      matchKey: stringAttribute(attributes, GEN_AI_RESPONSE_ID),
+      // The gateway's report of a call in this trace (propagated
+      // traceparent) is matched by it.
+      traceId: span.traceId,
     },
     SPAN_SOURCE_FIELDS,
   );
@@ -379,23 +336,22 @@ export function mapGenAiSpans(
       ? spans.slice(0, limits.maxSpansPerRequest)
       : spans;
 
-  const spanKey = (traceId: string, spanId: string) => `${traceId}/${spanId}`;
-  const byId = new Map<string, OtlpSpan>();
-  for (const span of accepted) {
-    byId.set(spanKey(span.traceId, span.spanId), span);
-  }
+  const roles: Array<GenAiSpanRole | undefined> = accepted.map(span =>
+    isGenAiSpan(span.attributes) ? spanRoleOf(span.attributes) : undefined,
+  );
+  const { counts, parents } = countSpans(accepted, roles);
 
   /**
    * Agent keys of a span or, when it has none, of its nearest ancestor
    * with some; memoised per span, so each span is resolved once.
    */
-  const resolvedAgentKeys = new Map<OtlpSpan, string[]>();
-  const agentKeysFrom = (start: OtlpSpan | undefined): string[] => {
-    const path: OtlpSpan[] = [];
-    const onPath = new Set<OtlpSpan>();
+  const resolvedAgentKeys = new Map<number, string[]>();
+  const agentKeysFrom = (start: number | undefined): string[] => {
+    const path: number[] = [];
+    const onPath = new Set<number>();
     let current = start;
     let keys: string[] = [];
-    while (current) {
+    while (current !== undefined) {
       const known = resolvedAgentKeys.get(current);
       if (known) {
         keys = known;
@@ -404,7 +360,7 @@ export function mapGenAiSpans(
       if (onPath.has(current)) {
         break; // a parent cycle: no agent
       }
-      const own = agentKeysOf(current.attributes);
+      const own = agentKeysOf(accepted[current].attributes);
       if (own.length > 0) {
         keys = own;
         resolvedAgentKeys.set(current, own);
@@ -412,42 +368,37 @@ export function mapGenAiSpans(
       }
       path.push(current);
       onPath.add(current);
-      current = byId.get(spanKey(current.traceId, current.parentSpanId));
+      current = parents[current];
     }
-    for (const span of path) {
-      resolvedAgentKeys.set(span, keys);
+    for (const index of path) {
+      resolvedAgentKeys.set(index, keys);
     }
     return keys;
   };
-  const inheritedAgentKeys = (span: OtlpSpan): string[] =>
-    agentKeysFrom(byId.get(spanKey(span.traceId, span.parentSpanId)));
 
   accepted.forEach((span, index) => {
-    if (!isGenAiSpan(span.attributes)) {
-      result.ignoredSpans += 1;
-      return;
-    }
-    const operation = operationOf(span.attributes);
-    if (operation === null) {
+    if (roles[index]?.role === 'unknown') {
       result.rejected.push({
         index,
         message: `span ${
           shortText(span.spanId) || index
-        }: GenAI span has no 'gen_ai.operation.name' and no model attribute`,
+        }: GenAI span has no '${GEN_AI_OPERATION_NAME}' and no model attribute`,
       });
       return;
     }
-    if (NON_MODEL_OPERATIONS.has(operation)) {
+    const count = counts[index];
+    if (!count.counted) {
       result.ignoredSpans += 1;
       return;
     }
+    const operation = count.operation;
     const ownKeys = agentKeysOf(span.attributes);
     try {
       result.events.push(
         mapModelSpan(
           span,
           operation,
-          ownKeys.length > 0 ? ownKeys : inheritedAgentKeys(span),
+          ownKeys.length > 0 ? ownKeys : agentKeysFrom(parents[index]),
           limits,
         ),
       );

@@ -11,11 +11,11 @@ import {
   checkTokenCount,
   DEFAULT_INGEST_LIMITS,
   describeValue,
-  epochSecondsOrMillisToMs,
   EventSourceFields,
   IngestItemRejection,
   IngestLimits,
 } from './ingestLimits';
+import { parseLiteLlmTimeMs } from './liteLlmTimes';
 
 /** `source` of the events stored from LiteLLM StandardLoggingPayloads. */
 export const LITELLM_SOURCE = 'litellm';
@@ -83,8 +83,9 @@ function optionalString(
 }
 
 /**
- * Epoch milliseconds of a payload time given as epoch seconds; values
- * that can only be milliseconds (above 1e11) are taken as such.
+ * Epoch milliseconds of a payload time in any form LiteLLM writes (see
+ * {@link parseLiteLlmTimeMs}); `required` times refuse the payload when
+ * absent.
  */
 function epochMs(
   payload: Record<string, unknown>,
@@ -101,23 +102,13 @@ function epochMs(
   field: string,
   required: boolean,
 ): number | null {
-  const value = payload[field];
-  if (value === undefined || value === null) {
-    if (required) {
-      throw new PayloadRejection(
-        `'${field}' is required: epoch seconds as a number`,
-      );
-    }
-    return null;
-  }
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  const ms = parseLiteLlmTimeMs(payload[field], field);
+  if (ms === null && required) {
     throw new PayloadRejection(
-      `'${field}' must be epoch seconds as a positive number, got ${describeValue(
-        value,
-      )}`,
+      `'${field}' is required: epoch seconds, an ISO 8601 date-time or 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC)`,
     );
   }
-  return epochSecondsOrMillisToMs(value);
+  return ms;
 }
 
 function tokenCount(
@@ -174,6 +165,58 @@ function agentIdsOf(payload: Record<string, unknown>): string[] {
     ...tags,
   ].filter((id): id is string => Boolean(id));
   return [...new Set(ids)];
+}
+
+/** `traceparent`: version, trace id, parent id, flags (W3C Trace Context). */
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/i;
+
+/** A W3C trace id (32 hex, not all zero), lower case, or null. */
+function w3cTraceId(value: unknown): string | null {
+  if (typeof value !== 'string') {
+    return null;
+  }
+  const text = value.trim().toLowerCase();
+  return /^[0-9a-f]{32}$/.test(text) && !/^0+$/.test(text) ? text : null;
+}
+
+/** The trace id of a `traceparent` header among `headers`, any case. */
+function traceparentTraceId(headers: unknown): string | null {
+  if (!isRecord(headers)) {
+    return null;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'traceparent' || typeof value !== 'string') {
+      continue;
+    }
+    const match = TRACEPARENT.exec(value.trim());
+    if (match && match[1].toLowerCase() !== 'ff') {
+      return w3cTraceId(match[2]);
+    }
+  }
+  return null;
+}
+
+/**
+ * The caller's trace, when the payload carries it: a propagated
+ * `traceparent` (in `metadata.requester_custom_headers` or
+ * `proxy_server_request.headers`), a `trace_id` the caller put in its
+ * metadata, or LiteLLM's own `trace_id` when it is a W3C trace id (the
+ * caller passed `litellm_trace_id`; LiteLLM's default is a UUID, which
+ * names no OTel trace and is ignored).
+ */
+function callerTraceId(payload: Record<string, unknown>): string | null {
+  const metadata = isRecord(payload.metadata) ? payload.metadata : {};
+  const proxyRequest = isRecord(payload.proxy_server_request)
+    ? payload.proxy_server_request
+    : {};
+  return (
+    traceparentTraceId(metadata.requester_custom_headers) ??
+    traceparentTraceId(proxyRequest.headers) ??
+    w3cTraceId(metadata.trace_id) ??
+    w3cTraceId(stringIn(metadata.requester_metadata, 'trace_id')) ??
+    w3cTraceId(stringIn(metadata.spend_logs_metadata, 'trace_id')) ??
+    w3cTraceId(payload.trace_id)
+  );
 }
 
 function mapPayload(
@@ -276,6 +319,13 @@ function mapPayload(
       latencyMs,
       agentJoinKeyCandidates: agentIdsOf(payload),
       agentMatchOnlyKeys: keyAlias ? [keyAlias] : [],
+      // LiteLLM logs the response id it returned to the client as `id`
+      // (its own call id when there was no response), which OTel
+      // instrumentations record as `gen_ai.response.id`: both reports of
+      // the call then match exactly.
+      reporter: 'gateway',
+      matchKey: id,
+      traceId: callerTraceId(payload),
     },
     PAYLOAD_SOURCE_FIELDS,
   );

@@ -1,14 +1,18 @@
 import { InputError } from '@backstage/errors';
 import {
+  decodeOtlpBody,
+  OTLP_LOGS,
+  OtlpBodyFormat,
+} from '../otlp/otlpEnvelope';
+import {
   arrayField,
-  bytesToHex,
   decodeAttributes,
-  idToHex,
+  decodeResourceAttributes,
   isRecord,
-  lookupOtlpProtoType,
   nanosToString,
   OtlpAttributes,
-} from './otlpTraceRequest';
+  OtlpIdReaders,
+} from '../otlp/otlpValues';
 
 /**
  * One log record of an `ExportLogsServiceRequest`, decoded from JSON or
@@ -28,18 +32,9 @@ export interface OtlpLogRecord {
   resourceAttributes: OtlpAttributes;
 }
 
-/**
- * The OTLP response to a logs export request.
- *
- * @internal
- */
-export interface OtlpLogsExportResponse {
-  partialSuccess?: { rejectedLogRecords: number; errorMessage: string };
-}
-
 function flattenLogsRequest(
   request: unknown,
-  ids: { traceId: (v: unknown) => string; spanId: (v: unknown) => string },
+  ids: OtlpIdReaders,
 ): OtlpLogRecord[] {
   if (!isRecord(request)) {
     throw new InputError(
@@ -48,11 +43,7 @@ function flattenLogsRequest(
   }
   const records: OtlpLogRecord[] = [];
   arrayField(request, 'resourceLogs', '', 'logs').forEach((resourceLogs, r) => {
-    const resourceAttributes = decodeAttributes(
-      isRecord(resourceLogs.resource)
-        ? resourceLogs.resource.attributes
-        : undefined,
-    );
+    const resourceAttributes = decodeResourceAttributes(resourceLogs.resource);
     arrayField(
       resourceLogs,
       'scopeLogs',
@@ -82,82 +73,16 @@ function flattenLogsRequest(
 }
 
 /**
- * Decodes an OTLP/HTTP JSON `ExportLogsServiceRequest` body.
+ * Decodes an OTLP/HTTP `ExportLogsServiceRequest` body (JSON or protobuf)
+ * into its log records.
  *
- * @throws InputError when the body is not JSON or not shaped like a request
+ * @throws InputError when the body is malformed or not shaped like a request
  * @internal
  */
-export function decodeOtlpLogsJson(body: Buffer): OtlpLogRecord[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new InputError(
-      `Malformed JSON body: ${
-        (error as Error).message
-      }; expected an OTLP ExportLogsServiceRequest`,
-    );
-  }
-  return flattenLogsRequest(parsed, {
-    traceId: v => idToHex(v, 16),
-    spanId: v => idToHex(v, 8),
-  });
-}
-
-/**
- * Decodes an OTLP/HTTP protobuf `ExportLogsServiceRequest` body.
- *
- * @throws InputError when the body is not a valid protobuf message
- * @internal
- */
-export function decodeOtlpLogsProtobuf(body: Buffer): OtlpLogRecord[] {
-  const requestType = lookupOtlpProtoType('ExportLogsServiceRequest');
-  let object: Record<string, unknown>;
-  try {
-    object = requestType.toObject(requestType.decode(body), {
-      longs: String,
-      enums: Number,
-      oneofs: false,
-    });
-  } catch (error) {
-    throw new InputError(
-      `Malformed protobuf body: ${
-        (error as Error).message
-      }; expected an OTLP ExportLogsServiceRequest`,
-    );
-  }
-  return flattenLogsRequest(object, {
-    traceId: bytesToHex,
-    spanId: bytesToHex,
-  });
-}
-
-/**
- * Encodes an OTLP logs export response as JSON (int64 as a decimal string)
- * or protobuf.
- *
- * @internal
- */
-export function encodeOtlpLogsResponse(
-  response: OtlpLogsExportResponse,
-  format: 'json' | 'protobuf',
-): Buffer {
-  if (format === 'json') {
-    const json = response.partialSuccess
-      ? {
-          partialSuccess: {
-            rejectedLogRecords: String(
-              response.partialSuccess.rejectedLogRecords,
-            ),
-            errorMessage: response.partialSuccess.errorMessage,
-          },
-        }
-      : {};
-    return Buffer.from(JSON.stringify(json), 'utf8');
-  }
-  const responseType = lookupOtlpProtoType('ExportLogsServiceResponse');
-  const message = responseType.fromObject(
-    response.partialSuccess ? { partialSuccess: response.partialSuccess } : {},
-  );
-  return Buffer.from(responseType.encode(message).finish());
+export function decodeOtlpLogsRequest(
+  body: Buffer,
+  format: OtlpBodyFormat,
+): OtlpLogRecord[] {
+  const { request, ids } = decodeOtlpBody(OTLP_LOGS, body, format);
+  return flattenLogsRequest(request, ids);
 }

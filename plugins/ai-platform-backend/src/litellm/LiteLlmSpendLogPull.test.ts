@@ -222,6 +222,7 @@ describe('LiteLlmSpendLogPull', () => {
         newRows: 25,
         inserted: 25,
         duplicates: 0,
+        merged: 0,
         rejected: 0,
       });
       expect(proxy.requests.map(query => query.get('page'))).toEqual([
@@ -309,6 +310,60 @@ describe('LiteLlmSpendLogPull', () => {
           `litellm-spend-logs:${baseUrl}`,
         ),
       ).resolves.toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'counts a pulled call once with its span, matched by trace, in LiteLLM time text, %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      const startMs = Date.parse('2026-11-23T10:00:00.000Z');
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      // The app's span of the call: no response id, tokens counted by the
+      // client (off by one), 20 s ahead of the gateway's clock.
+      await store.insertEvents([
+        {
+          source: 'otlp',
+          sourceEventId: `${traceId}00f067aa0ba902b7`,
+          reporter: 'application',
+          matchKey: null,
+          traceId,
+          occurredAt: new Date(startMs - 20_000),
+          entityRef: ENDPOINT_REF,
+          joinKey: 'llama-chat',
+          agentJoinKey: null,
+          agentEntityRef: null,
+          operation: 'chat',
+          model: 'meta-llama/Llama-3.1-8B-Instruct',
+          provider: 'openai',
+          streamed: true,
+          status: 'ok',
+          errorType: null,
+          inputTokens: 101,
+          outputTokens: 10,
+          costUsd: 0,
+          ttftMs: 320,
+          latencyMs: 2100,
+        },
+      ]);
+      const row = spendLogRow('litellm-call-1', startMs);
+      proxy.rows.push({
+        ...row,
+        // LiteLLM's own text form, and the trace as the row's session_id.
+        startTime: '2026-11-23 10:00:00.000000',
+        endTime: '2026-11-23 10:00:02.000000',
+        completionStartTime: '2026-11-23 10:00:00.300000',
+        session_id: traceId,
+      } as SpendLogRow);
+
+      const result = await newPull(knex, store).run();
+      expect(result).toMatchObject({ inserted: 1, merged: 1, rejected: 0 });
+      expect(await usageOf(store)).toMatchObject({
+        requests: 1,
+        inputTokens: 100,
+        outputTokens: 10,
+        costUsd: 0.25,
+      });
     },
   );
 

@@ -25,6 +25,11 @@ export interface LiteLlmSpendLogPullResult {
   inserted: number;
   /** Events already stored (e.g. by the `generic_api` callback). */
   duplicates: number;
+  /**
+   * Of the inserted events, those counted with the application's span of
+   * the same call, stored before (see `reportMatching`).
+   */
+  merged: number;
   /** Rows that could not be mapped; they are logged and passed over. */
   rejected: number;
   /** The window asked for, `[from, to]`, ISO 8601; null when there was none. */
@@ -131,6 +136,7 @@ export class LiteLlmSpendLogPull {
       newRows: 0,
       inserted: 0,
       duplicates: 0,
+      merged: 0,
       rejected: 0,
       window: null,
     };
@@ -219,11 +225,14 @@ export class LiteLlmSpendLogPull {
     const { events, rejected } = mapLiteLlmSpendLogRows(newRows);
     if (events.length > 0) {
       const resolved = await this.entityResolver.resolve(events);
-      const { inserted, duplicates } = await this.telemetryStore.insertEvents(
-        resolved,
-      );
+      const {
+        inserted,
+        duplicates,
+        merged = 0,
+      } = await this.telemetryStore.insertEvents(resolved);
       result.inserted += inserted;
       result.duplicates += duplicates;
+      result.merged += merged;
     }
     for (const item of rejected) {
       this.logger.warn(

@@ -148,7 +148,7 @@ export async function scheduleLiteLlmSpendLogPull(options: {
     fn: async signal => {
       const result = await pull.run(signal);
       logger.info(
-        `Pulled LiteLLM spend logs from ${pullConfig.baseUrl}: ${result.pages} page(s), ${result.inserted} new event(s), ${result.duplicates} already stored, ${result.rejected} rejected`,
+        `Pulled LiteLLM spend logs from ${pullConfig.baseUrl}: ${result.pages} page(s), ${result.inserted} new event(s) (${result.merged} counted with their span), ${result.duplicates} already stored, ${result.rejected} rejected`,
       );
     },
   });

@@ -1,9 +1,10 @@
 import { mapLiteLlmPayloads } from '../ingest/mapLiteLlmPayloads';
 import {
   DEFAULT_INGEST_LIMITS,
-  describeValue,
+  IngestItemRejection,
   IngestLimits,
 } from '../ingest/ingestLimits';
+import { parseLiteLlmTimeMs } from '../ingest/liteLlmTimes';
 import {
   RejectedTelemetryItem,
   UnresolvedTelemetryEvent,
@@ -21,10 +22,13 @@ export interface LiteLlmSpendLogRow {
   spend?: number | null;
   prompt_tokens?: number | null;
   completion_tokens?: number | null;
-  /** ISO 8601; without a zone designator it is UTC. */
-  startTime: string;
-  endTime?: string | null;
-  completionStartTime?: string | null;
+  /**
+   * ISO 8601 (without a zone designator it is UTC), `YYYY-MM-DD
+   * HH:MM:SS.ffffff` (UTC) or epoch seconds.
+   */
+  startTime: string | number;
+  endTime?: string | number | null;
+  completionStartTime?: string | number | null;
   model?: string | null;
   model_group?: string | null;
   custom_llm_provider?: string | null;
@@ -32,6 +36,8 @@ export interface LiteLlmSpendLogRow {
   request_tags?: unknown;
   status?: string | null;
   agent_id?: string | null;
+  /** The call's `trace_id` (LiteLLM's, or the caller's `litellm_trace_id`). */
+  session_id?: string | null;
   [field: string]: unknown;
 }
 
@@ -60,27 +66,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Epoch ms of a spend-log DateTime. LiteLLM serializes them as ISO 8601,
- * sometimes without a zone (then UTC) and with microseconds.
+ * Epoch ms of a spend-log DateTime: ISO 8601 with or without a zone
+ * (without: UTC), LiteLLM's `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) or epoch
+ * seconds, as on `/ingest/litellm` (see `parseLiteLlmTimeMs`).
  *
+ * @throws IngestItemRejection naming the field and the accepted forms
  * @internal
  */
 export function parseSpendLogTimeMs(value: unknown, field: string): number {
-  if (typeof value !== 'string' || value.trim() === '') {
+  const ms = parseLiteLlmTimeMs(value, field);
+  if (ms === null) {
     throw new SpendLogRejection(
-      `'${field}' must be an ISO 8601 date-time string, got ${describeValue(
-        value,
-      )}`,
-    );
-  }
-  const text = value.trim().replace(' ', 'T');
-  const hasZone = /(Z|[+-]\d\d:?\d\d)$/i.test(text);
-  const ms = Date.parse(hasZone ? text : `${text}Z`);
-  if (Number.isNaN(ms)) {
-    throw new SpendLogRejection(
-      `'${field}' must be an ISO 8601 date-time string, got ${describeValue(
-        value,
-      )}`,
+      `'${field}' is required: an ISO 8601 date-time, 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC) or epoch seconds`,
     );
   }
   return ms;
@@ -109,10 +106,10 @@ function toStandardLoggingPayload(row: unknown): Record<string, unknown> {
     row.endTime === undefined || row.endTime === null
       ? startMs
       : parseSpendLogTimeMs(row.endTime, 'endTime');
-  const completionStartMs =
-    row.completionStartTime === undefined || row.completionStartTime === null
-      ? null
-      : parseSpendLogTimeMs(row.completionStartTime, 'completionStartTime');
+  const completionStartMs = parseLiteLlmTimeMs(
+    row.completionStartTime,
+    'completionStartTime',
+  );
   const metadata = isRecord(row.metadata) ? row.metadata : {};
   const status =
     (typeof row.status === 'string' && row.status) ||
@@ -137,6 +134,8 @@ function toStandardLoggingPayload(row: unknown): Record<string, unknown> {
     metadata,
     request_tags: row.request_tags,
     agent_id: row.agent_id,
+    // LiteLLM stores the payload's `trace_id` as the row's `session_id`.
+    trace_id: row.session_id,
   };
 }
 
@@ -163,7 +162,10 @@ export function mapLiteLlmSpendLogRows(
       payloads.push(toStandardLoggingPayload(row));
       payloadRowIndexes.push(index);
     } catch (error) {
-      if (!(error instanceof SpendLogRejection)) {
+      if (
+        !(error instanceof SpendLogRejection) &&
+        !(error instanceof IngestItemRejection)
+      ) {
         throw error;
       }
       rejected.push({ index, message: error.message });

@@ -171,6 +171,23 @@ export class PrometheusClient {
     }));
   }
 
+  /**
+   * Whether any series matches one of `selectors` between `start` and
+   * `end`: asks for their label names (`/api/v1/labels`), an index lookup
+   * that reads no samples.
+   */
+  async hasSeries(
+    selectors: string[],
+    range: { start: Date; end: Date },
+  ): Promise<boolean> {
+    const data = await this.post('labels', {
+      'match[]': selectors,
+      start: (range.start.getTime() / 1000).toFixed(3),
+      end: (range.end.getTime() / 1000).toFixed(3),
+    });
+    return Array.isArray(data) && data.length > 0;
+  }
+
   private unavailable(reason: string): ScorecardSourceUnavailableError {
     return new ScorecardSourceUnavailableError(
       `source unavailable: Prometheus at ${this.displayUrl} ${reason}`,
@@ -178,15 +195,18 @@ export class PrometheusClient {
   }
 
   private async post(
-    endpoint: 'query' | 'query_range',
-    params: Record<string, string>,
+    endpoint: 'query' | 'query_range' | 'labels',
+    params: Record<string, string | string[]>,
   ): Promise<NonNullable<PrometheusApiResponse['data']>> {
     const { timeoutMs } = this.options;
-    const body = new URLSearchParams({
-      ...params,
-      // Ask the server to give up too, so slow queries do not pile up there.
-      timeout: `${Math.max(1, Math.ceil(timeoutMs / 1000))}s`,
-    });
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        body.append(name, item);
+      }
+    }
+    // Ask the server to give up too, so slow queries do not pile up there.
+    body.append('timeout', `${Math.max(1, Math.ceil(timeoutMs / 1000))}s`);
     let response: Response;
     let text: string;
     try {
@@ -227,5 +247,35 @@ export class PrometheusClient {
       throw this.unavailable(`answered ${response.status}: ${detail}`);
     }
     return parsed.data;
+  }
+}
+
+/**
+ * One {@link PrometheusClient} per server (URL, headers and timeout).
+ *
+ * @internal
+ */
+export class PrometheusClientPool {
+  private readonly clients = new Map<string, PrometheusClient>();
+
+  constructor(private readonly fetchFn?: typeof fetch) {}
+
+  clientFor(server: {
+    url: string;
+    headers: Record<string, string>;
+    timeoutMs: number;
+  }): PrometheusClient {
+    const key = JSON.stringify([server.url, server.headers, server.timeoutMs]);
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new PrometheusClient({
+        baseUrl: server.url,
+        headers: server.headers,
+        timeoutMs: server.timeoutMs,
+        fetch: this.fetchFn,
+      });
+      this.clients.set(key, client);
+    }
+    return client;
   }
 }

@@ -2,7 +2,7 @@ import {
   MODEL_ENDPOINT_KIND,
   ModelEndpointEntityV1alpha1,
 } from '@ai-platform/plugin-ai-platform-common';
-import { Entity, parseEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import {
   TimeseriesMetric,
   TimeseriesPoint,
@@ -13,16 +13,39 @@ import {
   ScorecardSourceUnavailableError,
   SloTelemetry,
 } from '../scorecards/types';
-import { PrometheusClient } from './PrometheusClient';
+import { PrometheusClient, PrometheusClientPool } from './PrometheusClient';
+import { annotation, clusterNameOf } from './prometheusEntityFields';
 import {
-  formatLabelMatchers,
+  buildEntityMetricQueries,
+  combineMetricQueries,
+  METRIC_LABEL,
+  PROMETHEUS_ENTITY_METRICS,
+  PrometheusEntityMetric,
+  PrometheusEntitySelectors,
+  PrometheusMetricFamily,
+} from './prometheusEntityQueries';
+import {
   parseLabelMatchers,
   PrometheusLabelMatcher,
 } from './prometheusLabelMatchers';
 import {
   PrometheusServerConfig,
   PrometheusTelemetryConfig,
+  usesPrometheusFor,
 } from './prometheusTelemetryConfig';
+
+export {
+  buildEntityMetricQueries,
+  combineMetricQueries,
+  LITELLM_SPEND_METRIC,
+  PROMETHEUS_ENTITY_METRICS,
+  PROMETHEUS_METRIC_NAMES,
+} from './prometheusEntityQueries';
+export type {
+  PrometheusEntityMetric,
+  PrometheusEntitySelectors,
+  PrometheusMetricFamily,
+} from './prometheusEntityQueries';
 
 /**
  * Annotation replacing the label matchers the portal derives from an entity,
@@ -45,97 +68,7 @@ export const ANNOTATION_PROMETHEUS_SELECTOR =
  */
 export const ANNOTATION_PROMETHEUS_METRICS = 'aiplatform.io/prometheus-metrics';
 
-/**
- * The metric families the source understands.
- *
- * @internal
- */
-export type PrometheusMetricFamily = 'vllm' | 'litellm';
-
 const VLLM_RUNTIMES = ['vllm', 'kserve', 'kserve-llm'];
-
-interface SeriesRef {
-  metric: string;
-  /** Matchers added to the entity's, e.g. a `finished_reason` filter. */
-  extra?: PrometheusLabelMatcher[];
-}
-
-interface FamilyMetrics {
-  ttftBuckets: string;
-  ttftCount: string;
-  latencyBuckets: string;
-  requests: SeriesRef;
-  errors: SeriesRef;
-  inputTokens: string;
-  outputTokens: string;
-}
-
-/**
- * Metric names per family: vLLM (`vllm-project/vllm` `v1/metrics/loggers.py`)
- * and LiteLLM (`litellm/types/integrations/prometheus.py`, counters with the
- * `_total` suffix `prometheus_client` adds).
- *
- * @internal
- */
-export const PROMETHEUS_METRIC_NAMES: Record<
-  PrometheusMetricFamily,
-  FamilyMetrics
-> = {
-  vllm: {
-    ttftBuckets: 'vllm:time_to_first_token_seconds_bucket',
-    ttftCount: 'vllm:time_to_first_token_seconds_count',
-    latencyBuckets: 'vllm:e2e_request_latency_seconds_bucket',
-    // Every finished request, whatever its finished_reason.
-    requests: { metric: 'vllm:request_success_total' },
-    // vLLM has no failure counter: requests that ended aborted or in error.
-    errors: {
-      metric: 'vllm:request_success_total',
-      extra: [
-        { name: 'finished_reason', operator: '=~', value: 'abort|error' },
-      ],
-    },
-    inputTokens: 'vllm:prompt_tokens_total',
-    outputTokens: 'vllm:generation_tokens_total',
-  },
-  litellm: {
-    ttftBuckets: 'litellm_llm_api_time_to_first_token_metric_bucket',
-    ttftCount: 'litellm_llm_api_time_to_first_token_metric_count',
-    latencyBuckets: 'litellm_request_total_latency_metric_bucket',
-    requests: { metric: 'litellm_proxy_total_requests_metric_total' },
-    errors: { metric: 'litellm_proxy_failed_requests_metric_total' },
-    inputTokens: 'litellm_input_tokens_metric_total',
-    outputTokens: 'litellm_output_tokens_metric_total',
-  },
-};
-
-/** LiteLLM's spend counter (USD); vLLM has none. */
-export const LITELLM_SPEND_METRIC = 'litellm_spend_metric_total';
-
-/**
- * The metrics the source answers for an entity over a window.
- *
- * @internal
- */
-export const PROMETHEUS_ENTITY_METRICS = [
-  'ttft_p50_seconds',
-  'ttft_p95_seconds',
-  'ttft_count',
-  'latency_p50_seconds',
-  'latency_p95_seconds',
-  'requests',
-  'errors',
-  'request_rate_per_second',
-  'input_tokens',
-  'output_tokens',
-  'spend_usd',
-] as const;
-
-/**
- * One of {@link PROMETHEUS_ENTITY_METRICS}.
- *
- * @internal
- */
-export type PrometheusEntityMetric = (typeof PROMETHEUS_ENTITY_METRICS)[number];
 
 /** The metrics the SLO checks read. */
 const SLO_METRICS: PrometheusEntityMetric[] = [
@@ -150,37 +83,9 @@ const SLO_METRICS: PrometheusEntityMetric[] = [
  *
  * @internal
  */
-export interface PrometheusEntityTarget {
+export interface PrometheusEntityTarget extends PrometheusEntitySelectors {
   server: PrometheusServerConfig;
   client: PrometheusClient;
-  family: PrometheusMetricFamily;
-  /** Alternatives (joined with `or`) for the family's series. */
-  selectors: PrometheusLabelMatcher[][];
-  /** Alternatives for LiteLLM's spend series. */
-  spendSelectors: PrometheusLabelMatcher[][];
-}
-
-function annotation(entity: Entity, name: string): string | undefined {
-  const value = entity.metadata.annotations?.[name];
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
-function clusterNameOf(entity: Entity): string | undefined {
-  if (entity.kind !== MODEL_ENDPOINT_KIND) {
-    return undefined;
-  }
-  const serving = (entity as ModelEndpointEntityV1alpha1).spec?.serving;
-  if (serving?.mode !== 'self-hosted' || typeof serving.cluster !== 'string') {
-    return undefined;
-  }
-  try {
-    return parseEntityRef(serving.cluster, {
-      defaultKind: 'resource',
-      defaultNamespace: 'default',
-    }).name;
-  } catch {
-    return undefined;
-  }
 }
 
 function seconds(ms: number): string {
@@ -190,125 +95,6 @@ function seconds(ms: number): string {
 function roundTo(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
-}
-
-/**
- * `rate(a{…}[w]) or rate(a{…}[w])` over the selector alternatives; a series
- * matched by two alternatives has one label set and counts once.
- */
-function overRange(
-  fn: 'rate' | 'increase',
-  series: SeriesRef,
-  selectors: PrometheusLabelMatcher[][],
-  window: string,
-): string {
-  const parts = selectors.map(
-    matchers =>
-      `${fn}(${series.metric}{${formatLabelMatchers([
-        ...matchers,
-        ...(series.extra ?? []),
-      ])}}[${window}])`,
-  );
-  return parts.length === 1 ? parts[0] : `(${parts.join(' or ')})`;
-}
-
-function quantile(
-  q: number,
-  buckets: string,
-  selectors: PrometheusLabelMatcher[][],
-  window: string,
-): string {
-  return `histogram_quantile(${q}, sum by (le) (${overRange(
-    'rate',
-    { metric: buckets },
-    selectors,
-    window,
-  )}))`;
-}
-
-function total(
-  fn: 'rate' | 'increase',
-  series: SeriesRef,
-  selectors: PrometheusLabelMatcher[][],
-  window: string,
-): string {
-  return `sum(${overRange(fn, series, selectors, window)})`;
-}
-
-/**
- * The PromQL of each metric of an entity over a window ending at the
- * evaluation time; `window` is a PromQL duration such as `86400s`.
- *
- * @internal
- */
-export function buildEntityMetricQueries(
-  target: Pick<
-    PrometheusEntityTarget,
-    'family' | 'selectors' | 'spendSelectors'
-  >,
-  window: string,
-): Record<PrometheusEntityMetric, string> {
-  const names = PROMETHEUS_METRIC_NAMES[target.family];
-  const { selectors, spendSelectors } = target;
-  return {
-    ttft_p50_seconds: quantile(0.5, names.ttftBuckets, selectors, window),
-    ttft_p95_seconds: quantile(0.95, names.ttftBuckets, selectors, window),
-    ttft_count: total(
-      'increase',
-      { metric: names.ttftCount },
-      selectors,
-      window,
-    ),
-    latency_p50_seconds: quantile(0.5, names.latencyBuckets, selectors, window),
-    latency_p95_seconds: quantile(
-      0.95,
-      names.latencyBuckets,
-      selectors,
-      window,
-    ),
-    requests: total('increase', names.requests, selectors, window),
-    errors: total('increase', names.errors, selectors, window),
-    request_rate_per_second: total('rate', names.requests, selectors, window),
-    input_tokens: total(
-      'increase',
-      { metric: names.inputTokens },
-      selectors,
-      window,
-    ),
-    output_tokens: total(
-      'increase',
-      { metric: names.outputTokens },
-      selectors,
-      window,
-    ),
-    spend_usd: total(
-      'increase',
-      { metric: LITELLM_SPEND_METRIC },
-      spendSelectors,
-      window,
-    ),
-  };
-}
-
-/** The label that tags each part of a combined query with its metric. */
-const METRIC_LABEL = 'aiplatform_metric';
-
-/**
- * One query answering several metrics: each part tagged with
- * `aiplatform_metric` by `label_replace` and joined with `or`, so a
- * scorecard evaluation costs one round trip.
- *
- * @internal
- */
-export function combineMetricQueries(
-  queries: Partial<Record<PrometheusEntityMetric, string>>,
-): string {
-  return Object.entries(queries)
-    .map(
-      ([metric, expr]) =>
-        `label_replace(${expr}, "${METRIC_LABEL}", "${metric}", "", "")`,
-    )
-    .join(' or ');
 }
 
 /**
@@ -366,23 +152,10 @@ export class PrometheusScorecardSource
   implements ExternalScorecardTelemetrySource
 {
   readonly source = 'prometheus' as const;
-  private readonly clients = new Map<string, PrometheusClient>();
+  private readonly clients: PrometheusClientPool;
 
-  constructor(private readonly options: PrometheusScorecardSourceOptions) {}
-
-  private clientFor(server: PrometheusServerConfig): PrometheusClient {
-    const key = JSON.stringify([server.url, server.headers, server.timeoutMs]);
-    let client = this.clients.get(key);
-    if (!client) {
-      client = new PrometheusClient({
-        baseUrl: server.url,
-        headers: server.headers,
-        timeoutMs: server.timeoutMs,
-        fetch: this.options.fetch,
-      });
-      this.clients.set(key, client);
-    }
-    return client;
+  constructor(private readonly options: PrometheusScorecardSourceOptions) {
+    this.clients = new PrometheusClientPool(options.fetch);
   }
 
   /**
@@ -399,9 +172,14 @@ export class PrometheusScorecardSource
     const cluster = clusterName ? config.clusters.get(clusterName) : undefined;
     let server: PrometheusServerConfig | undefined;
     if (cluster) {
+      // `uses: [gpu]`: this cluster's SLO checks stay on the built-in store.
+      if (!usesPrometheusFor(cluster, 'slo')) {
+        return undefined;
+      }
       server = cluster;
     } else if (
       config.global &&
+      usesPrometheusFor(config, 'slo') &&
       ((config.default && entity.kind === MODEL_ENDPOINT_KIND) ||
         selectorText !== undefined)
     ) {
@@ -469,7 +247,7 @@ export class PrometheusScorecardSource
     }
     return {
       server,
-      client: this.clientFor(server),
+      client: this.clients.clientFor(server),
       family,
       selectors,
       spendSelectors,

@@ -3,6 +3,13 @@ import {
   parseLabelMatchers,
   PrometheusLabelMatcher,
 } from './prometheusLabelMatchers';
+import {
+  PROMETHEUS_USES,
+  PrometheusGpuConfig,
+  PrometheusUse,
+  readPrometheusGpuConfig,
+  readPrometheusUses,
+} from './prometheusGpuConfig';
 
 /**
  * How to reach one Prometheus-compatible server.
@@ -31,6 +38,10 @@ export interface PrometheusClusterConfig extends PrometheusServerConfig {
   name: string;
   /** Extra matchers added to every query, e.g. `cluster="gpu-eu-west-1"`. */
   selector: PrometheusLabelMatcher[];
+  /** What this cluster's Prometheus answers; every use when absent. */
+  uses?: PrometheusUse[];
+  /** The GPU series of this cluster; the defaults when absent. */
+  gpu?: PrometheusGpuConfig;
 }
 
 /**
@@ -44,6 +55,22 @@ export interface PrometheusTelemetryConfig {
   /** Whether entities on clusters without an entry use the global server. */
   default: boolean;
   clusters: Map<string, PrometheusClusterConfig>;
+  /** What the global server answers (for `default`); every use when absent. */
+  uses?: PrometheusUse[];
+  /** The GPU series on the global server; the defaults when absent. */
+  gpu?: PrometheusGpuConfig;
+}
+
+/**
+ * Whether a cluster (or the global config) uses Prometheus for `use`.
+ *
+ * @internal
+ */
+export function usesPrometheusFor(
+  config: { uses?: PrometheusUse[] },
+  use: PrometheusUse,
+): boolean {
+  return (config.uses ?? PROMETHEUS_USES).includes(use);
 }
 
 /** Defaults of {@link PrometheusServerConfig}. */
@@ -136,6 +163,8 @@ export function readPrometheusTelemetryConfig(
     readPositive(config, KEY, 'stepSeconds', 'seconds') ??
     DEFAULT_PROMETHEUS_STEP_SECONDS;
   const isDefault = config.getOptionalBoolean('default') ?? false;
+  const globalUses = readPrometheusUses(config, KEY) ?? [...PROMETHEUS_USES];
+  const globalGpu = readPrometheusGpuConfig(config, KEY);
   if (isDefault && !globalUrl) {
     throw new Error(
       `Invalid config '${KEY}.default': 'default: true' needs '${KEY}.url'`,
@@ -182,6 +211,8 @@ export function readPrometheusTelemetryConfig(
           readPositive(cluster, key, 'stepSeconds', 'seconds') ??
           globalStepSeconds,
         selector,
+        uses: readPrometheusUses(cluster, key) ?? globalUses,
+        gpu: readPrometheusGpuConfig(cluster, key, globalGpu),
       });
     },
   );
@@ -197,5 +228,7 @@ export function readPrometheusTelemetryConfig(
       : undefined,
     default: isDefault,
     clusters,
+    uses: globalUses,
+    gpu: globalGpu,
   };
 }

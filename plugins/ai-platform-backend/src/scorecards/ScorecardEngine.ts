@@ -2,6 +2,7 @@ import {
   AgentEvalRequirement,
   AiBudget,
   AiServiceLevelObjectives,
+  GovernanceConfig,
 } from '@ai-platform/plugin-ai-platform-common';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +11,26 @@ import {
   entitySubject,
   normalizeTelemetryEntityRef,
 } from '../database/telemetrySubject';
+import {
+  EntityCostDetail,
+  EntityCostService,
+  servingModeOf,
+} from '../cost/EntityCostService';
+import {
+  agentGpuShareBudgetChecks,
+  gpuBudgetChecks,
+  storeBudgetChecks,
+} from './checks/budgetChecks';
+import { positiveOrZero, round } from './checks/checkFormat';
+import { efficiencyChecks } from './checks/efficiencyChecks';
+import { evalChecks } from './checks/evalChecks';
+import { governanceChecks } from './checks/governanceChecks';
+import {
+  agentChecks,
+  AgentCheckThresholds,
+  DEFAULT_AGENT_CHECK_THRESHOLDS,
+} from './checks/agentChecks';
+import { AgentRunStore } from '../agents/types';
 import { ScorecardConfig, scorecardLevelOf } from './scorecardConfig';
 import {
   EvalRunStore,
@@ -35,40 +56,12 @@ export const SLO_WARN_FACTOR = 1.2;
 /** Hours the SLO checks look back. */
 const SLO_WINDOW_HOURS = 24;
 
-/** Eval runs of one suite version read for the regression check. */
-const REGRESSION_RUNS = 2;
-
-function positiveOrZero(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0
-    ? value
-    : undefined;
-}
-
-/** USD for a sentence: cents from 1 USD up, three significant digits below. */
-function usdText(value: number): string {
-  if (value === 0 || Math.abs(value) >= 1) {
-    return value.toFixed(2);
-  }
-  return String(Number(value.toPrecision(3)));
-}
-
-function round(value: number, digits = 2): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
 /** pass ≤ threshold, warn ≤ threshold × {@link SLO_WARN_FACTOR}, else fail. */
 function sloStatus(value: number, threshold: number): ScorecardCheckStatus {
   if (value <= threshold) {
     return 'pass';
   }
   return value <= threshold * SLO_WARN_FACTOR ? 'warn' : 'fail';
-}
-
-function utcMonthBounds(now: Date): { startMs: number; endMs: number } {
-  const startMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-  const endMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  return { startMs, endMs };
 }
 
 /**
@@ -90,15 +83,55 @@ export class ScorecardEngine {
        * the built-in telemetry store answers for the others.
        */
       externalSource?: ExternalScorecardTelemetrySource;
+      /**
+       * The cost of entities: the budget checks of a self-hosted endpoint
+       * use its GPU cost, and it gets the efficiency checks. Without it
+       * every budget check uses the gateway's per-call cost from the store
+       * (as before GPU cost existed; the benchmarks run so).
+       */
+      costService?: EntityCostService;
+      /** Agent runs and tool calls: Agents get the `agent` checks. */
+      agentRunStore?: AgentRunStore;
+      /** `aiPlatform.scorecards.agent`: defaults of the agent checks. */
+      agentThresholds?: AgentCheckThresholds;
+      /** `aiPlatform.governance`: the `governance` checks of every entity. */
+      governance?: GovernanceConfig;
+      /** `aiPlatform.telemetry.traceLinks`, linked from failing checks. */
+      traceLinkTemplate?: string;
       now?: () => Date;
     },
   ) {}
 
-  /** Evaluates an entity now, stores the result and returns it. */
-  async evaluate(entity: Entity): Promise<ScorecardEvaluation> {
-    const evaluatedAt = this.options.now?.() ?? new Date();
+  /** The clock of the evaluations. */
+  now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /**
+   * Evaluates an entity now, stores the result and returns it.
+   *
+   * @param costDetail - the entity's cost when the caller computed it (for
+   * the same `now`); otherwise computed here
+   */
+  async evaluate(
+    entity: Entity,
+    costDetail?: EntityCostDetail,
+    evaluatedAt: Date = this.now(),
+  ): Promise<ScorecardEvaluation> {
     const entityRef = normalizeTelemetryEntityRef(stringifyEntityRef(entity));
-    const checks = await this.computeChecks(entityRef, entity, evaluatedAt);
+    const { costService } = this.options;
+    let detail = costDetail;
+    if (!detail && costService && hasComputedCost(entity)) {
+      detail = (await costService.costOf([entity], { now: evaluatedAt })).get(
+        entityRef,
+      );
+    }
+    const checks = await this.computeChecks(
+      entityRef,
+      entity,
+      evaluatedAt,
+      detail,
+    );
     const evaluation: ScorecardEvaluation = {
       evaluationId: randomUUID(),
       entityRef,
@@ -110,10 +143,40 @@ export class ScorecardEngine {
     return evaluation;
   }
 
+  /**
+   * Evaluates many entities at one `now`, with the GPU telemetry of all of
+   * them read in one batch (never one Prometheus call per entity). An entity
+   * whose evaluation fails is reported and the others go on.
+   */
+  async evaluateAll(entities: Entity[]): Promise<{
+    evaluated: number;
+    failed: Array<{ entityRef: string; error: unknown }>;
+  }> {
+    const evaluatedAt = this.now();
+    const { costService } = this.options;
+    // Self-hosted endpoints (GPU cost) and agents (their share of it).
+    const selfHosted = entities.filter(hasComputedCost);
+    const costs =
+      costService && selfHosted.length > 0
+        ? await costService.costOf(selfHosted, { now: evaluatedAt })
+        : new Map<string, EntityCostDetail>();
+    const failed: Array<{ entityRef: string; error: unknown }> = [];
+    for (const entity of entities) {
+      const entityRef = normalizeTelemetryEntityRef(stringifyEntityRef(entity));
+      try {
+        await this.evaluate(entity, costs.get(entityRef), evaluatedAt);
+      } catch (error) {
+        failed.push({ entityRef, error });
+      }
+    }
+    return { evaluated: entities.length - failed.length, failed };
+  }
+
   private async computeChecks(
     entityRef: string,
     entity: Entity,
     now: Date,
+    costDetail: EntityCostDetail | undefined,
   ): Promise<ScorecardCheckResult[]> {
     const spec = (entity.spec ?? {}) as {
       slo?: AiServiceLevelObjectives;
@@ -124,16 +187,69 @@ export class ScorecardEngine {
     checks.push(
       ...(await this.sloChecks(entityRef, entity, spec.slo ?? {}, now)),
     );
-    checks.push(
-      ...(await this.budgetChecks(entityRef, spec.budget ?? {}, now)),
-    );
+    const monthlyUsd = positiveOrZero(spec.budget?.monthlyUsd);
+    if (monthlyUsd !== undefined) {
+      let budget: ScorecardCheckResult[];
+      if (costDetail && costDetail.cost.servingMode === 'self-hosted') {
+        budget = gpuBudgetChecks(costDetail, monthlyUsd);
+      } else if (costDetail?.cost.gpuShare) {
+        // An agent that called a self-hosted endpoint: its share of the GPU
+        // cost replaces the gateway's price of those calls.
+        budget = agentGpuShareBudgetChecks({
+          detail: costDetail,
+          monthlyUsd,
+          requests: costDetail.cost.unitCost?.requests ?? 0,
+          minRequests: this.options.config.minRequests,
+          now,
+        });
+      } else {
+        budget = await storeBudgetChecks({
+          telemetryStore: this.options.telemetryStore,
+          entityRef,
+          monthlyUsd,
+          minRequests: this.options.config.minRequests,
+          now,
+        });
+      }
+      checks.push(...budget);
+    }
+    if (costDetail) {
+      checks.push(
+        ...efficiencyChecks(costDetail, this.options.config.efficiency),
+      );
+    }
+    const { agentRunStore } = this.options;
+    if (agentRunStore && entity.kind.toLocaleLowerCase('en-US') === 'agent') {
+      checks.push(
+        ...(await agentChecks({
+          store: agentRunStore,
+          entityRef,
+          spec,
+          defaults:
+            this.options.agentThresholds ?? DEFAULT_AGENT_CHECK_THRESHOLDS,
+          traceLinkTemplate: this.options.traceLinkTemplate,
+          now,
+        })),
+      );
+    }
     for (const requirement of Array.isArray(spec.evals) ? spec.evals : []) {
       if (
         typeof requirement?.suite === 'string' &&
         positiveOrZero(requirement.minScore) !== undefined
       ) {
-        checks.push(...(await this.evalChecks(entityRef, requirement)));
+        checks.push(
+          ...(await evalChecks({
+            evalRunStore: this.options.evalRunStore,
+            evalRegressionTolerance:
+              this.options.config.evalRegressionTolerance,
+            entityRef,
+            requirement,
+          })),
+        );
       }
+    }
+    if (this.options.governance) {
+      checks.push(...governanceChecks(entity, this.options.governance));
     }
     return checks;
   }
@@ -285,181 +401,16 @@ export class ScorecardEngine {
     }
     return checks;
   }
+}
 
-  private async budgetChecks(
-    entityRef: string,
-    budget: AiBudget,
-    now: Date,
-  ): Promise<ScorecardCheckResult[]> {
-    const monthlyUsd = positiveOrZero(budget.monthlyUsd);
-    if (monthlyUsd === undefined) {
-      return [];
-    }
-    const { startMs, endMs } = utcMonthBounds(now);
-    // Counts and cost only: the month's sketches are not needed here.
-    const usage = await this.options.telemetryStore.getUsage({
-      subject: entitySubject(entityRef),
-      from: new Date(startMs),
-      to: now,
-      percentiles: false,
-    });
-    const mtdUsd = usage.costUsd;
-    const mtdStatus: ScorecardCheckStatus =
-      mtdUsd <= monthlyUsd ? 'pass' : 'fail';
-    const checks: ScorecardCheckResult[] = [
-      {
-        checkId: 'budget-mtd',
-        category: 'budget',
-        status: mtdStatus,
-        value: round(mtdUsd, 4),
-        threshold: monthlyUsd,
-        window: 'month-to-date',
-        source: 'telemetry-store',
-        message: `Spent ${usdText(
-          mtdUsd,
-        )} USD this month (UTC) of a ${monthlyUsd} USD budget${
-          mtdStatus === 'fail' ? ': over budget' : ''
-        }`,
-      },
-    ];
-
-    const elapsedFraction = (now.getTime() - startMs) / (endMs - startMs);
-    const { minRequests } = this.options.config;
-    if (usage.requests < minRequests || elapsedFraction <= 0) {
-      checks.push({
-        checkId: 'budget-forecast',
-        category: 'budget',
-        status: 'not-enough-data',
-        value: null,
-        threshold: monthlyUsd,
-        window: 'month-forecast',
-        source: 'telemetry-store',
-        message: `Only ${usage.requests} request(s) this month; at least ${minRequests} are needed to forecast the month's spend`,
-      });
-    } else {
-      const forecastUsd = mtdUsd / elapsedFraction;
-      let status: ScorecardCheckStatus = 'pass';
-      if (forecastUsd > monthlyUsd) {
-        status = mtdUsd > monthlyUsd ? 'fail' : 'warn';
-      }
-      checks.push({
-        checkId: 'budget-forecast',
-        category: 'budget',
-        status,
-        value: round(forecastUsd, 4),
-        threshold: monthlyUsd,
-        window: 'month-forecast',
-        source: 'telemetry-store',
-        message: `At this month's rate the spend reaches ${usdText(
-          forecastUsd,
-        )} USD by the end of the month; the budget is ${monthlyUsd} USD`,
-      });
-    }
-    return checks;
-  }
-
-  private async evalChecks(
-    entityRef: string,
-    requirement: AgentEvalRequirement,
-  ): Promise<ScorecardCheckResult[]> {
-    const { suite, minScore } = requirement;
-    const { evalRunStore, config } = this.options;
-    const [latest] = await evalRunStore.listEvalRuns({
-      entityRef,
-      suite,
-      limit: 1,
-    });
-    if (!latest) {
-      const message = `No run of eval suite '${suite}' was reported for this entity`;
-      return [
-        {
-          checkId: `eval:${suite}`,
-          category: 'eval',
-          status: 'not-enough-data',
-          value: null,
-          threshold: minScore,
-          window: 'latest-run',
-          source: 'telemetry-store',
-          message,
-        },
-        {
-          checkId: `eval-regression:${suite}`,
-          category: 'eval',
-          status: 'not-enough-data',
-          value: null,
-          threshold: config.evalRegressionTolerance,
-          window: 'latest-vs-previous-run',
-          source: 'telemetry-store',
-          message,
-        },
-      ];
-    }
-
-    const scoreStatus: ScorecardCheckStatus =
-      latest.score >= minScore ? 'pass' : 'fail';
-    const checks: ScorecardCheckResult[] = [
-      {
-        checkId: `eval:${suite}`,
-        category: 'eval',
-        status: scoreStatus,
-        value: latest.score,
-        threshold: minScore,
-        window: 'latest-run',
-        source: 'telemetry-store',
-        message: `Run ${latest.runId} of '${suite}' ${
-          latest.suiteVersion
-        } scored ${round(latest.score, 3)} (${latest.passed}/${
-          latest.total
-        } passed); the minimum is ${minScore}`,
-      },
-    ];
-
-    const [, previous] = await evalRunStore.listEvalRuns({
-      entityRef,
-      suite,
-      suiteVersion: latest.suiteVersion,
-      limit: REGRESSION_RUNS,
-    });
-    const tolerance = config.evalRegressionTolerance;
-    if (!previous) {
-      checks.push({
-        checkId: `eval-regression:${suite}`,
-        category: 'eval',
-        status: 'not-enough-data',
-        value: null,
-        threshold: tolerance,
-        window: 'latest-vs-previous-run',
-        source: 'telemetry-store',
-        message: `No earlier run of '${suite}' ${latest.suiteVersion} to compare run ${latest.runId} with`,
-      });
-    } else {
-      const dropScore = round(previous.score - latest.score, 6);
-      checks.push({
-        checkId: `eval-regression:${suite}`,
-        category: 'eval',
-        status: dropScore > tolerance ? 'fail' : 'pass',
-        value: dropScore,
-        threshold: tolerance,
-        window: 'latest-vs-previous-run',
-        source: 'telemetry-store',
-        message:
-          dropScore > 0
-            ? `Score of '${suite}' ${latest.suiteVersion} dropped by ${round(
-                dropScore,
-                3,
-              )} from ${round(previous.score, 3)} (run ${
-                previous.runId
-              }) to ${round(latest.score, 3)} (run ${
-                latest.runId
-              }); the tolerance is ${tolerance}`
-            : `Score of '${suite}' ${latest.suiteVersion} did not drop: ${round(
-                previous.score,
-                3,
-              )} (run ${previous.runId}) → ${round(latest.score, 3)} (run ${
-                latest.runId
-              })`,
-      });
-    }
-    return checks;
-  }
+/**
+ * Entities whose cost the cost service computes for the checks: self-hosted
+ * endpoints (GPU cost) and agents (the share of self-hosted GPU cost of
+ * their calls); the others are priced by the gateway in the store.
+ */
+function hasComputedCost(entity: Entity): boolean {
+  return (
+    servingModeOf(entity) === 'self-hosted' ||
+    entity.kind.toLocaleLowerCase('en-US') === 'agent'
+  );
 }

@@ -12,6 +12,7 @@ import {
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
+import { EntityCostDetail, EntityCostService } from '../cost/EntityCostService';
 import { DatabaseGatewayHistogramStore } from '../database/DatabaseGatewayHistogramStore';
 import {
   TelemetryStore,
@@ -124,6 +125,21 @@ export interface ScorecardReadServiceOptions {
    * usage carries `ttftMsFromGatewayHistograms`.
    */
   gatewayHistogramStore?: DatabaseGatewayHistogramStore;
+  /**
+   * The entity's month-to-date cost carried as `cost` by the scorecard
+   * response (`null` without it or for an entity not in the catalog).
+   */
+  costService?: EntityCostService;
+  /**
+   * Called after an on-demand evaluation (`POST …/evaluate`) is stored, as
+   * the scheduled run does after its evaluations: the owners' notifications
+   * of the checks that changed. Its failure is logged by the caller and does
+   * not fail the evaluation.
+   */
+  onEvaluated?: (
+    entity: Entity,
+    evaluation: ScorecardEvaluation,
+  ) => Promise<void>;
   now?: () => Date;
 }
 
@@ -218,16 +234,43 @@ export class ScorecardReadService {
     };
   }
 
+  /** The entity's cost now, or `undefined` without a cost service. */
+  private async costDetailOf(
+    entityRef: string,
+    entity: Entity,
+  ): Promise<EntityCostDetail | undefined> {
+    const { costService } = this.options;
+    if (!costService) {
+      return undefined;
+    }
+    const costs = await costService.costOf([entity], { now: this.now() });
+    return costs.get(entityRef);
+  }
+
   /**
    * The scorecard response of one entity: the latest evaluation (or
-   * `current`, just made), its history and the usage behind the checks.
+   * `current`, just made), its history, the usage behind the checks and its
+   * month-to-date cost.
    */
-  async getScorecard(entityRef: string, current?: ScorecardEvaluation) {
+  async getScorecard(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    current?: { evaluation: ScorecardEvaluation; cost?: EntityCostDetail },
+  ) {
     const history = await this.options.resultStore.listEvaluations({
       entityRef,
       limit: SCORECARD_HISTORY_LIMIT,
     });
-    const latest = current ?? history[0];
+    let costDetail = current?.cost;
+    if (!costDetail && this.options.costService) {
+      const entity = await this.options.catalog.getEntityByRef(entityRef, {
+        credentials,
+      });
+      costDetail = entity
+        ? await this.costDetailOf(entityRef, entity)
+        : undefined;
+    }
+    const latest = current?.evaluation ?? history[0];
     const { usageMonthToDate, dailyUsage } = await this.usageForScorecard(
       entityRef,
     );
@@ -235,6 +278,7 @@ export class ScorecardReadService {
       entityRef,
       usageMonthToDate,
       dailyUsage,
+      cost: costDetail?.cost ?? null,
       level: latest?.level ?? null,
       evaluatedAt: latest ? latest.evaluatedAt.toISOString() : null,
       checks: latest
@@ -265,8 +309,14 @@ export class ScorecardReadService {
     if (!entity) {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
-    const evaluation = await this.options.scorecardEngine.evaluate(entity);
-    return this.getScorecard(entityRef, evaluation);
+    // One cost computation for the checks and the response.
+    const cost = await this.costDetailOf(entityRef, entity);
+    const evaluation = await this.options.scorecardEngine.evaluate(
+      entity,
+      cost,
+    );
+    await this.options.onEvaluated?.(entity, evaluation);
+    return this.getScorecard(entityRef, credentials, { evaluation, cost });
   }
 
   /**

@@ -1,5 +1,9 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
 import {
+  DEFAULT_EFFICIENCY_THRESHOLDS,
+  EfficiencyThresholds,
+} from './checks/efficiencyChecks';
+import {
   SCORECARD_CHECK_CATEGORIES,
   ScorecardCheckCategory,
   ScorecardCheckResult,
@@ -32,11 +36,14 @@ export interface ScorecardConfig {
   evalRegressionTolerance: number;
   /** Levels from lowest to highest. */
   levels: ScorecardLevel[];
+  /** Thresholds of the `gpu-idle` and `saturation` checks. */
+  efficiency: EfficiencyThresholds;
 }
 
 /**
  * The default level ladder: bronze = no failed budget check; silver = no
- * failed budget or SLO check; gold = every check passes.
+ * failed budget or SLO check; gold = every budget, SLO and eval check
+ * passes (the `efficiency` checks only warn and are in no default level).
  *
  * @internal
  */
@@ -56,6 +63,7 @@ export const DEFAULT_SCORECARD_CONFIG: ScorecardConfig = {
   frequencyMinutes: 10,
   evalRegressionTolerance: 0.05,
   levels: DEFAULT_SCORECARD_LEVELS,
+  efficiency: DEFAULT_EFFICIENCY_THRESHOLDS,
 };
 
 /** A config object; `RootConfigService` is `Config` without extras. */
@@ -67,11 +75,12 @@ function readNumber(
   defaultValue: number,
   isValid: (value: number) => boolean,
   expected: string,
+  path: string = key,
 ): number {
   const value = config.getOptionalNumber(key) ?? defaultValue;
   if (!isValid(value)) {
     throw new Error(
-      `Invalid config 'aiPlatform.scorecards.${key}': expected ${expected}, got ${value}`,
+      `Invalid config 'aiPlatform.scorecards.${path}': expected ${expected}, got ${value}`,
     );
   }
   return value;
@@ -142,7 +151,39 @@ export function readScorecardConfig(
         } as ScorecardLevel;
       })
     : DEFAULT_SCORECARD_LEVELS;
-  return { minRequests, frequencyMinutes, evalRegressionTolerance, levels };
+  const efficiencyConfig = config.getOptionalConfig('efficiency');
+  const percent = (key: keyof EfficiencyThresholds) =>
+    efficiencyConfig
+      ? readNumber(
+          efficiencyConfig,
+          key,
+          DEFAULT_EFFICIENCY_THRESHOLDS[key],
+          v => v >= 0 && v <= 100,
+          'a percent between 0 and 100',
+          `efficiency.${key}`,
+        )
+      : DEFAULT_EFFICIENCY_THRESHOLDS[key];
+  const efficiency: EfficiencyThresholds = {
+    gpuIdleBelowPercent: percent('gpuIdleBelowPercent'),
+    kvCacheAbovePercent: percent('kvCacheAbovePercent'),
+    waitingRequestsAbove: efficiencyConfig
+      ? readNumber(
+          efficiencyConfig,
+          'waitingRequestsAbove',
+          DEFAULT_EFFICIENCY_THRESHOLDS.waitingRequestsAbove,
+          v => v >= 0,
+          'a number of requests >= 0',
+          'efficiency.waitingRequestsAbove',
+        )
+      : DEFAULT_EFFICIENCY_THRESHOLDS.waitingRequestsAbove,
+  };
+  return {
+    minRequests,
+    frequencyMinutes,
+    evalRegressionTolerance,
+    levels,
+    efficiency,
+  };
 }
 
 /**

@@ -34,11 +34,18 @@ export const SCORECARD_CHECK_STATUSES: readonly ScorecardCheckStatus[] = [
 
 /**
  * Where the number of a check came from: the portal's own telemetry store
- * (ingested events, rollups, eval runs) or a Prometheus-compatible server.
+ * (ingested events, rollups, eval runs), a Prometheus-compatible server, or
+ * an estimate from the entity's spec (the GPU cost of a self-hosted endpoint
+ * without Prometheus), or the entity's spec itself (`entity-spec`: the
+ * governance checks).
  *
  * @internal
  */
-export type ScorecardCheckSource = 'telemetry-store' | 'prometheus';
+export type ScorecardCheckSource =
+  | 'telemetry-store'
+  | 'prometheus'
+  | 'spec-estimate'
+  | 'entity-spec';
 
 /**
  * Thrown by a telemetry source that cannot answer now (down, slow, an error
@@ -73,7 +80,7 @@ export interface SloTelemetry {
  * @internal
  */
 export interface ExternalScorecardTelemetrySource {
-  readonly source: Exclude<ScorecardCheckSource, 'telemetry-store'>;
+  readonly source: 'prometheus';
   /** Whether this source answers for the entity; otherwise the built-in store does. */
   appliesTo(entity: Entity): boolean;
   /** @throws ScorecardSourceUnavailableError */
@@ -97,12 +104,22 @@ export interface ExternalScorecardTelemetrySource {
 
 /**
  * The groups of checks that levels are defined over: `slo` (`ttft-p95`,
- * `error-rate`), `budget` (`budget-mtd`, `budget-forecast`) and `eval`
- * (`eval:<suite>`, `eval-regression:<suite>`).
+ * `error-rate`), `budget` (`budget-mtd`, `budget-forecast`), `eval`
+ * (`eval:<suite>`, `eval-regression:<suite>`) and `efficiency` (`gpu-idle`,
+ * `saturation`, self-hosted endpoints) and `agent` (`agent-run-success`,
+ * `agent-run-p95`, `agent-cost-per-run`, `agent-tool-error-rate`, Agents) and
+ * `governance` (`governance:<requirement id>`, the `aiPlatform.governance`
+ * requirements that apply).
  *
  * @internal
  */
-export type ScorecardCheckCategory = 'slo' | 'budget' | 'eval';
+export type ScorecardCheckCategory =
+  | 'slo'
+  | 'budget'
+  | 'eval'
+  | 'efficiency'
+  | 'agent'
+  | 'governance';
 
 /**
  * Every check category, in display order.
@@ -113,6 +130,19 @@ export const SCORECARD_CHECK_CATEGORIES: readonly ScorecardCheckCategory[] = [
   'slo',
   'budget',
   'eval',
+  'efficiency',
+  'agent',
+  'governance',
+];
+
+/**
+ * Check ids of the `efficiency` category.
+ *
+ * @internal
+ */
+export const EFFICIENCY_CHECK_IDS: readonly string[] = [
+  'gpu-idle',
+  'saturation',
 ];
 
 /**
@@ -169,6 +199,15 @@ export function scorecardCheckCategoryOf(
   if (checkId.startsWith('budget-')) {
     return 'budget';
   }
+  if (checkId.startsWith('agent-')) {
+    return 'agent';
+  }
+  if (checkId.startsWith('governance:')) {
+    return 'governance';
+  }
+  if (EFFICIENCY_CHECK_IDS.includes(checkId)) {
+    return 'efficiency';
+  }
   return 'slo';
 }
 
@@ -196,7 +235,7 @@ export interface ScorecardResultStore {
  *
  * @internal
  */
-export type EvalRunSource = 'promptfoo' | 'generic' | 'otlp';
+export type EvalRunSource = 'promptfoo' | 'generic' | 'otlp' | 'inspect';
 
 /**
  * One eval suite run bound to an entity.
@@ -216,6 +255,17 @@ export interface EvalRun {
   passed: number;
   failed: number;
   total: number;
+  /**
+   * Cases that did not run (a provider or runtime error: promptfoo
+   * `failureReason` 2, an Inspect sample with an `error`); counted in
+   * `total`, not in `passed`, `failed` or `score`. Absent means 0.
+   */
+  errors?: number;
+  /**
+   * Named metrics of the run, each a mean over the cases that ran (promptfoo
+   * `namedScores`, Inspect `results.scores[].metrics`). Absent means none.
+   */
+  metrics?: Record<string, number>;
   startedAt: Date;
   finishedAt: Date | null;
   createdAt: Date;

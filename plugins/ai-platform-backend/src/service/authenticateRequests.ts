@@ -8,6 +8,31 @@ import express from 'express';
 const UNAUTHENTICATED_PATHS = new Set(['/health']);
 
 /**
+ * The first path segment of every route of the plugin's own routers, which
+ * authenticate their requests themselves (see {@link authenticateEveryRequest}).
+ * A new top-level route must be added here; until it is, the credentials
+ * barrier answers for it (still authenticated, with Backstage's 401 body).
+ *
+ * @internal
+ */
+export const PLUGIN_ROUTE_PREFIXES = [
+  '/health',
+  '/usage',
+  '/ingest',
+  '/v1',
+  '/evals',
+  '/scorecards',
+  '/timeseries',
+  '/fleet',
+  '/cost',
+  '/planning',
+  '/agent-runs',
+  '/tools',
+  '/approvals',
+  '/audit',
+];
+
+/**
  * Authenticates every request of the plugin (a user or a service; `/health`
  * excepted) inside the plugin's own router, instead of Backstage's
  * credentials barrier in front of it. The checks are the same; the
@@ -37,5 +62,10 @@ export function authenticateEveryRequest(
       .then(() => next(), next);
   };
   httpRouter.use(authenticate);
-  httpRouter.addAuthPolicy({ path: '/', allow: 'unauthenticated' });
+  // Only the plugin's own routes: anything else mounted on the plugin's
+  // router by a Backstage service (the actions registry's
+  // `/.backstage/actions`) stays behind the credentials barrier.
+  for (const path of PLUGIN_ROUTE_PREFIXES) {
+    httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
+  }
 }

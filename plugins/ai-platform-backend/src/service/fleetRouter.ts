@@ -6,7 +6,9 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
+import { readAiPlatformConfig } from '@ai-platform/plugin-ai-platform-common';
 import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
+import { EntityCostService } from '../cost/EntityCostService';
 import {
   TelemetryFleetQueries,
   TelemetryStore,
@@ -30,6 +32,12 @@ export interface FleetRouterOptions {
   config: RootConfigService;
   telemetryStore: TelemetryStore & TelemetryFleetQueries;
   resultStore: ScorecardResultStore;
+  /**
+   * The cost of the fleet's entities; defaults to one on `config`'s GPU
+   * profiles without GPU telemetry (every self-hosted cost estimated from
+   * the spec).
+   */
+  costService?: EntityCostService;
   /**
    * The clock: every "now" of the summary (the month to date, the
    * unattributed window, `generatedAt`) is read from it. Defaults to the
@@ -65,6 +73,12 @@ export function createFleetRouter(options: FleetRouterOptions): express.Router {
     config,
     telemetryStore,
     resultStore,
+    costService:
+      options.costService ??
+      new EntityCostService({
+        telemetryStore,
+        platform: readAiPlatformConfig(config),
+      }),
     now: options.now,
   });
   const router = Router();

@@ -14,7 +14,7 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { DatabaseTelemetryStore } from '../database/DatabaseTelemetryStore';
 import { TelemetryEvent } from '../database/TelemetryStore';
-import { lookupOtlpProtoType } from '../ingest/otlpTraceRequest';
+import { lookupOtlpProtoType } from '../otlp/otlpProto';
 import { aiPlatformPlugin } from '../plugin';
 
 jest.setTimeout(120_000);

@@ -81,6 +81,7 @@ describe('cost from pricing when the gateway reports none', () => {
       expect(litellm.body).toEqual({
         accepted: 6,
         duplicates: 0,
+        merged: 0,
         rejected: [],
       });
 

@@ -561,11 +561,12 @@ describe('telemetry ingest', () => {
         expect(response.body).toEqual({
           accepted: 5,
           duplicates: 0,
+          merged: 0,
           rejected: [
             {
               index: 5,
               message:
-                '\'startTime\' must be epoch seconds as a positive number, got "2026-09-20"',
+                "'startTime' must be epoch seconds (a number or numeric string), an ISO 8601 date-time (e.g. '2026-12-05T10:15:30.123Z'; without a zone it is UTC) or LiteLLM's 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC), got \"2026-09-20\"",
             },
           ],
         });
@@ -636,6 +637,7 @@ describe('telemetry ingest', () => {
         expect(first.body).toEqual({
           accepted: 1,
           duplicates: 0,
+          merged: 0,
           rejected: [],
         });
 
@@ -646,6 +648,7 @@ describe('telemetry ingest', () => {
         expect(retried.body).toEqual({
           accepted: 4,
           duplicates: 1,
+          merged: 0,
           rejected: [],
         });
         const again = await request(server)
@@ -655,6 +658,7 @@ describe('telemetry ingest', () => {
         expect(again.body).toEqual({
           accepted: 0,
           duplicates: 5,
+          merged: 0,
           rejected: [],
         });
 
@@ -677,6 +681,7 @@ describe('telemetry ingest', () => {
         expect(response.body).toEqual({
           accepted: 5,
           duplicates: 0,
+          merged: 0,
           rejected: [],
         });
       },
@@ -758,6 +763,7 @@ describe('telemetry ingest', () => {
         expect(retried.body).toEqual({
           accepted: 5,
           duplicates: 0,
+          merged: 0,
           rejected: [],
         });
       },

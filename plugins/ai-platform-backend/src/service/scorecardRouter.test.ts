@@ -12,6 +12,9 @@ import {
 } from '../__testUtils__/ingestTestBackend';
 import { bucketForValue, valueForBucket } from '../database/logBucketSketch';
 import { TelemetryEvent } from '../database/TelemetryStore';
+import fs from 'node:fs';
+import { join } from 'node:path';
+import inspectLog from '../evals/__fixtures__/inspect-eval-log-v2.json';
 import promptfooResults from '../evals/__fixtures__/promptfoo-results.json';
 import { parseTimeseriesQuery } from './scorecardRouter';
 
@@ -195,6 +198,67 @@ describe('scorecard and eval routes', () => {
     });
 
     it.each(databases.eachSupportedId())(
+      'stores promptfoo JSONL output sent as text and an Inspect AI log, %p',
+      async databaseId => {
+        const { server } = await startBackend(
+          databaseId,
+          AuthorizeResult.ALLOW,
+        );
+        const jsonl = fs.readFileSync(
+          join(
+            __dirname,
+            '../evals/__fixtures__/promptfoo-0.123-provider-error.jsonl',
+          ),
+          'utf8',
+        );
+        const fromJsonl = await request(server)
+          .post('/api/ai-platform/evals')
+          .query({
+            entityRef: 'agent:default/checkout-agent',
+            suite: 'safety',
+            suiteVersion: 'v4',
+            runId: 'eval-D6h-2026-12-04T20:49:15',
+            startedAt: '2026-12-04T20:49:15.725Z',
+          })
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'application/jsonl')
+          .send(jsonl);
+        expect(fromJsonl.status).toBe(201);
+        expect(fromJsonl.body.run).toMatchObject({
+          runId: 'eval-D6h-2026-12-04T20:49:15',
+          source: 'promptfoo',
+          score: 0.8125,
+          passed: 3,
+          failed: 1,
+          errors: 1,
+          total: 5,
+        });
+
+        const fromInspect = await request(server)
+          .post('/api/ai-platform/evals')
+          .query({ entityRef: 'agent:default/checkout-agent' })
+          .set('Authorization', SERVICE)
+          .send(inspectLog);
+        expect(fromInspect.status).toBe(201);
+        expect(fromInspect.body.run).toMatchObject({
+          runId: 'Ua7VnQZ3cDkXo8Jh2pYbWe',
+          source: 'inspect',
+          suite: 'checkout_safety',
+        });
+
+        const csv = await request(server)
+          .post('/api/ai-platform/evals')
+          .set('Authorization', SERVICE)
+          .set('Content-Type', 'text/csv')
+          .send('suite,score\nsafety,0.7');
+        expect(csv.status).toBe(415);
+        expect(csv.body.error.message).toBe(
+          "Unsupported Content-Type 'text/csv': expected application/json, or application/jsonl for promptfoo JSONL output",
+        );
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
       'answers 401 without and 403 with user credentials, %p',
       async databaseId => {
         const { server } = await startBackend(
@@ -265,6 +329,11 @@ describe('scorecard and eval routes', () => {
           ['error-rate', 'pass'],
           ['budget-mtd', 'pass'],
           ['budget-forecast', 'pass'],
+          // No agent runs were sent: the agent checks have nothing to judge
+          // (no cost per run check: the agent has no budget.perRunUsd).
+          ['agent-run-success', 'not-enough-data'],
+          ['agent-run-p95', 'not-enough-data'],
+          ['agent-tool-error-rate', 'not-enough-data'],
           ['eval:safety', 'pass'],
           ['eval-regression:safety', 'not-enough-data'],
         ]);
@@ -284,7 +353,7 @@ describe('scorecard and eval routes', () => {
             pass: 4,
             warn: 0,
             fail: 0,
-            'not-enough-data': 1,
+            'not-enough-data': 4,
             'source-unavailable': 0,
           },
         });

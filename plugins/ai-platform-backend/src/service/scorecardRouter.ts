@@ -6,7 +6,10 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
-import { parseEvalRunUpload } from '../evals/parseEvalRunUpload';
+import {
+  EVAL_RUN_JSONL_CONTENT_TYPES,
+  parseEvalRunUpload,
+} from '../evals/parseEvalRunUpload';
 import {
   ScorecardReadService,
   ScorecardReadServiceOptions,
@@ -60,12 +63,20 @@ export function createScorecardRouter(
       next();
     },
     express.json({ limit: options.maxBodyBytes }),
+    // promptfoo's `-o results.jsonl` output arrives as text.
+    express.text({
+      type: EVAL_RUN_JSONL_CONTENT_TYPES,
+      limit: options.maxBodyBytes,
+    }),
     async (req, res) => {
-      if (!req.is('application/json')) {
+      if (
+        !req.is('application/json') &&
+        !req.is(EVAL_RUN_JSONL_CONTENT_TYPES)
+      ) {
         throw new UnsupportedMediaTypeError(
           `Unsupported Content-Type '${
             req.headers['content-type'] ?? '(none)'
-          }': expected application/json`,
+          }': expected application/json, or application/jsonl for promptfoo JSONL output`,
         );
       }
       const run = parseEvalRunUpload(
@@ -97,7 +108,7 @@ export function createScorecardRouter(
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const entityRef = entityRefFromParams(req.params);
       await access.assertCanRead(entityRef, credentials);
-      res.json(await scorecards.getScorecard(entityRef));
+      res.json(await scorecards.getScorecard(entityRef, credentials));
     },
   );
 

@@ -146,6 +146,21 @@ describe('Agent v1alpha1', () => {
       ['spec.budget.monthlyUsd: must be at least 0'],
     ],
     [
+      'a run success objective above 100 percent',
+      e => (e.spec.slo = { runSuccessPercent: 101 }),
+      ['spec.slo.runSuccessPercent: must be at most 100'],
+    ],
+    [
+      'a zero run p95 objective',
+      e => (e.spec.slo = { runP95Ms: 0 }),
+      ['spec.slo.runP95Ms: must be greater than 0'],
+    ],
+    [
+      'a negative budget per run',
+      e => (e.spec.budget.perRunUsd = -0.01),
+      ['spec.budget.perRunUsd: must be at least 0'],
+    ],
+    [
       'an unknown apiVersion of our group',
       e => (e.apiVersion = 'aiplatform.io/v2'),
       ['apiVersion: must be one of aiplatform.io/v1alpha1'],

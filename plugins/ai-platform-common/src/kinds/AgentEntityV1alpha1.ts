@@ -60,8 +60,16 @@ export interface AgentEntityV1alpha1 extends Entity {
       agentId?: string;
     };
     evals?: AgentEvalRequirement[];
-    slo?: AiServiceLevelObjectives;
-    budget?: AiBudget;
+    slo?: AiServiceLevelObjectives & {
+      /** The lowest acceptable share of successful runs, in percent (0 to 100). */
+      runSuccessPercent?: number;
+      /** The 95th percentile run duration, in milliseconds. */
+      runP95Ms?: number;
+    };
+    budget?: AiBudget & {
+      /** The highest acceptable average cost of one run, in US dollars. */
+      perRunUsd?: number;
+    };
     dataClassification?: DataClassification;
   };
 }

@@ -135,6 +135,28 @@ describe('planEndpoint', () => {
     expect(plan.cost).toBeUndefined();
   });
 
+  it('plans a paused endpoint (min = max = 0) with no GPUs and no cost, and still rejects max 0 with min above it', () => {
+    const paused = planEndpoint(
+      { ...request, replicas: { min: 0, max: 0 } },
+      config,
+      [],
+    );
+    expect(decision(paused, 'replicas')).toEqual({
+      rule: 'replicas',
+      outcome: 'pass',
+      message: 'replicas: 0 to 0 (paused: no pods run, no GPUs are held)',
+    });
+    expect(paused.cost).toMatchObject({ monthlyMinUsd: 0, monthlyMaxUsd: 0 });
+    expect(paused.quota?.requestedGpus).toBe(0);
+
+    const invalid = planEndpoint(
+      { ...request, replicas: { min: 1, max: 0 } },
+      config,
+      [],
+    );
+    expect(decision(invalid, 'replicas').outcome).toBe('fail');
+  });
+
   it('rejects a profile the cluster does not offer', () => {
     const plan = planEndpoint(
       { ...request, cluster: 'gpu-us-east-1', gpuProfile: 'h100-80gb' },

@@ -1,89 +1,34 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  compareDataClassification,
-  DATA_CLASSIFICATIONS,
-  isDataClassification,
-} from '../constants';
-import { estimateEndpointCost, formatUsd, roundUsd } from './costEstimate';
+import { estimateEndpointCost } from './costEstimate';
+import { checkDataClassification } from './dataClassificationRules';
 import { computeMemoryFit } from './memoryFit';
+import { fail, listOrNone, pass } from './planDecisions';
+import {
+  isDns1123Label,
+  isMigResourceName,
+  normalizeGroupRef,
+} from './planningNames';
+import {
+  checkTeamQuotaAndBudget,
+  resolveGpusPerReplica,
+} from './teamQuotaAndBudget';
 import type {
   EndpointPlan,
   EndpointPlanningConfig,
   EndpointRequest,
   ExistingEndpointAllocation,
-  GpuProfile,
   PlanDecision,
 } from './types';
 import { ENDPOINT_PLAN_RUNTIMES } from './types';
 
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/**
- * Whether a string is a Kubernetes DNS-1123 label (lowercase alphanumerics and '-', starting
- * and ending alphanumeric, at most 63 characters).
- *
- * @public
- */
-export function isDns1123Label(value: string): boolean {
-  return (
-    typeof value === 'string' &&
-    value.length <= 63 &&
-    DNS_1123_LABEL.test(value)
-  );
-}
-
-/**
- * Whether an extended resource name is a MIG slice (`nvidia.com/mig-<g>g.<mem>gb`).
- *
- * @public
- */
-export function isMigResourceName(resourceName: string): boolean {
-  return /^nvidia\.com\/mig-\d+g\.\d+gb$/.test(resourceName);
-}
-
-/**
- * Normalizes a group reference to `group:<namespace>/<name>` in lower case, or returns
- * undefined when it is not a valid entity reference.
- *
- * @public
- */
-export function normalizeGroupRef(ref: string): string | undefined {
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(ref, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      }),
-    ).toLocaleLowerCase('en-US');
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The GPUs one replica uses: the requested tensor-parallel size, else the profile's
- * gpusPerReplica, else 1.
- *
- * @public
- */
-export function resolveGpusPerReplica(
-  profile: GpuProfile | undefined,
-  tensorParallelSize?: number,
-): number {
-  return tensorParallelSize ?? profile?.gpusPerReplica ?? 1;
-}
-
-function pass(rule: string, message: string): PlanDecision {
-  return { rule, outcome: 'pass', message };
-}
-
-function fail(rule: string, message: string): PlanDecision {
-  return { rule, outcome: 'fail', message };
-}
-
-function listOrNone(values: string[]): string {
-  return values.length ? values.join(', ') : '(none configured)';
-}
+// The names, rule helpers and team figures of a plan live beside this file; their public
+// functions are exported from here too, as before.
+export { describeFailedDecisions } from './planDecisions';
+export {
+  isDns1123Label,
+  isMigResourceName,
+  normalizeGroupRef,
+} from './planningNames';
+export { resolveGpusPerReplica } from './teamQuotaAndBudget';
 
 /**
  * Plans a self-hosted endpoint: resolves the request against the platform config, checks
@@ -225,18 +170,26 @@ export function planEndpoint(
   }
 
   // replicas
+  // min = max = 0 is a paused endpoint (Day-2 pause): no pods, no GPUs, no cost.
+  const paused = minReplicas === 0 && maxReplicas === 0;
   const replicasValid =
-    Number.isInteger(minReplicas) &&
-    Number.isInteger(maxReplicas) &&
-    minReplicas >= 0 &&
-    maxReplicas >= 1 &&
-    minReplicas <= maxReplicas;
+    paused ||
+    (Number.isInteger(minReplicas) &&
+      Number.isInteger(maxReplicas) &&
+      minReplicas >= 0 &&
+      maxReplicas >= 1 &&
+      minReplicas <= maxReplicas);
   decisions.push(
     replicasValid
-      ? pass('replicas', `replicas: ${minReplicas} to ${maxReplicas}`)
+      ? pass(
+          'replicas',
+          paused
+            ? 'replicas: 0 to 0 (paused: no pods run, no GPUs are held)'
+            : `replicas: ${minReplicas} to ${maxReplicas}`,
+        )
       : fail(
           'replicas',
-          `replicas: min (${minReplicas}) must be a whole number ≥ 0, max (${maxReplicas}) a whole number ≥ 1, and min ≤ max`,
+          `replicas: min (${minReplicas}) must be a whole number ≥ 0, max (${maxReplicas}) a whole number ≥ 1, and min ≤ max (or both 0 for a paused endpoint)`,
         ),
   );
 
@@ -354,119 +307,25 @@ export function planEndpoint(
       hoursPerMonth: config.hoursPerMonth,
     });
     if (team) {
-      const existingGpus = existingAllocations
-        .filter(a => a.gpuProfile === gpuProfile.id)
-        .reduce(
-          (sum, a) =>
-            sum +
-            a.maxReplicas * resolveGpusPerReplica(gpuProfile, a.gpusPerReplica),
-          0,
-        );
-      const quotaGpus = team.gpuQuota[gpuProfile.id] ?? 0;
-      const requestedGpus = maxReplicas * gpusPerReplica;
-      quota = {
-        gpuProfile: gpuProfile.id,
-        quotaGpus,
-        existingGpus,
-        requestedGpus,
-      };
-      const total = existingGpus + requestedGpus;
-      const detail = `${team.group} holds ${existingGpus} ${gpuProfile.resourceName} on ${gpuProfile.id} at max replicas; this endpoint adds ${requestedGpus} (${maxReplicas} replicas × ${gpusPerReplica})`;
-      decisions.push(
-        total <= quotaGpus
-          ? pass('gpu-quota', `${detail}: ${total} of ${quotaGpus} quota`)
-          : fail(
-              'gpu-quota',
-              `${detail}: ${total} exceeds the quota of ${quotaGpus}${
-                quotaGpus === 0
-                  ? ` (no quota for ${gpuProfile.id} under aiPlatform.teams)`
-                  : ''
-              }`,
-            ),
-      );
-
-      const existingMonthlyUsd = roundUsd(
-        existingAllocations.reduce((sum, a) => {
-          const profile = config.gpuProfiles.find(p => p.id === a.gpuProfile);
-          const gpuHourUsd = a.gpuHourUsd ?? profile?.hourlyCostUsd ?? 0;
-          return (
-            sum +
-            gpuHourUsd *
-              resolveGpusPerReplica(profile, a.gpusPerReplica) *
-              a.maxReplicas *
-              config.hoursPerMonth
-          );
-        }, 0),
-      );
-      const remainingMonthlyUsd = roundUsd(
-        team.monthlyBudgetUsd - existingMonthlyUsd,
-      );
-      budget = {
-        monthlyBudgetUsd: team.monthlyBudgetUsd,
-        existingMonthlyUsd,
-        remainingMonthlyUsd,
-        requestedMonthlyUsd: cost.monthlyMaxUsd,
-      };
-      const budgetDetail = `this endpoint costs up to ${formatUsd(
-        cost.monthlyMaxUsd,
-      )}/month at ${maxReplicas} replicas; ${team.group} has ${formatUsd(
-        remainingMonthlyUsd,
-      )} left of its ${formatUsd(
-        team.monthlyBudgetUsd,
-      )} monthly budget (existing self-hosted endpoints: ${formatUsd(
-        existingMonthlyUsd,
-      )})`;
-      decisions.push(
-        cost.monthlyMaxUsd <= remainingMonthlyUsd
-          ? pass('monthly-budget', budgetDetail)
-          : fail('monthly-budget', budgetDetail),
-      );
+      const teamFigures = checkTeamQuotaAndBudget({
+        team,
+        gpuProfile,
+        cost,
+        maxReplicas,
+        gpusPerReplica,
+        config,
+        existingAllocations,
+      });
+      quota = teamFigures.quota;
+      budget = teamFigures.budget;
+      decisions.push(...teamFigures.decisions);
     }
   }
 
-  // data classification
-  const requested = request.dataClassification;
-  if (!isDataClassification(requested)) {
-    decisions.push(
-      fail(
-        'data-classification',
-        `dataClassification: '${requested}' is not one of ${DATA_CLASSIFICATIONS.join(
-          ', ',
-        )}`,
-      ),
-    );
-  } else {
-    if (model) {
-      decisions.push(
-        compareDataClassification(requested, model.maxDataClassification) <= 0
-          ? pass(
-              'model-data-classification',
-              `${model.name} is approved for ${model.maxDataClassification} data, which covers ${requested}`,
-            )
-          : fail(
-              'model-data-classification',
-              `dataClassification: ${model.name} is approved only up to ${model.maxDataClassification} data, not ${requested}`,
-            ),
-      );
-    }
-    if (cluster) {
-      decisions.push(
-        cluster.allowedDataClassifications.includes(requested)
-          ? pass(
-              'cluster-data-classification',
-              `cluster ${cluster.name} may process ${requested} data`,
-            )
-          : fail(
-              'cluster-data-classification',
-              `dataClassification: cluster ${
-                cluster.name
-              } may not process ${requested} data; it allows ${listOrNone(
-                cluster.allowedDataClassifications,
-              )}`,
-            ),
-      );
-    }
-  }
+  // data-classification, model-data-classification, cluster-data-classification
+  decisions.push(
+    ...checkDataClassification(request.dataClassification, model, cluster),
+  );
 
   const namespace = team?.namespace;
   return {
@@ -492,16 +351,4 @@ export function planEndpoint(
     budget,
     decisions,
   };
-}
-
-/**
- * The failed decisions of a plan, one plain sentence per line, e.g. for an error message.
- *
- * @public
- */
-export function describeFailedDecisions(decisions: PlanDecision[]): string {
-  return decisions
-    .filter(d => d.outcome === 'fail')
-    .map(d => `- ${d.rule}: ${d.message}`)
-    .join('\n');
 }

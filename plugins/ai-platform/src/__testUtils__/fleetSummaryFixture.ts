@@ -26,6 +26,12 @@ export const fleetSummaryFixture: FleetSummary = {
       evalScore: 0.91,
       evalSuite: 'triage-routing-accuracy',
       evalStatus: 'pass',
+      servingMode: null,
+      costBasis: 'gateway',
+      unitCost: null,
+      idleCostUsd: null,
+      utilisationPercent: null,
+      costUnavailableReason: null,
     },
     {
       entityRef: 'agent:default/secret-agent',
@@ -42,6 +48,12 @@ export const fleetSummaryFixture: FleetSummary = {
       evalScore: null,
       evalSuite: null,
       evalStatus: null,
+      servingMode: null,
+      costBasis: null,
+      unitCost: null,
+      idleCostUsd: null,
+      utilisationPercent: null,
+      costUnavailableReason: null,
     },
     {
       entityRef: 'modelendpoint:default/claude-sonnet',
@@ -58,6 +70,20 @@ export const fleetSummaryFixture: FleetSummary = {
       evalScore: null,
       evalSuite: null,
       evalStatus: null,
+      servingMode: 'managed',
+      costBasis: 'gateway',
+      // 2,500.25 USD over 100 M output tokens and 9,000 requests.
+      unitCost: {
+        perMillionOutputTokensUsd: 2500.25 / 100,
+        perThousandRequestsUsd: 2500.25 / 9,
+        costUsd: 2500.25,
+        outputTokens: 100_000_000,
+        requests: 9000,
+        basis: 'gateway',
+      },
+      idleCostUsd: null,
+      utilisationPercent: null,
+      costUnavailableReason: null,
     },
     {
       entityRef: 'modelendpoint:default/llama-3-1-8b-instruct',
@@ -74,6 +100,20 @@ export const fleetSummaryFixture: FleetSummary = {
       evalScore: null,
       evalSuite: null,
       evalStatus: null,
+      servingMode: 'self-hosted',
+      // GPU-hours estimated from the spec (no Prometheus for its cluster).
+      costBasis: 'gpu-hours-spec-estimate',
+      unitCost: {
+        perMillionOutputTokensUsd: 310 / 1,
+        perThousandRequestsUsd: 310 / 4,
+        costUsd: 310,
+        outputTokens: 1_000_000,
+        requests: 4000,
+        basis: 'gpu-hours-spec-estimate',
+      },
+      idleCostUsd: null,
+      utilisationPercent: null,
+      costUnavailableReason: null,
     },
     {
       entityRef: 'modelendpoint:default/team-chat-8b',
@@ -90,6 +130,20 @@ export const fleetSummaryFixture: FleetSummary = {
       evalScore: null,
       evalSuite: null,
       evalStatus: null,
+      servingMode: 'self-hosted',
+      // Scaled to zero all month: no GPU-hours held.
+      costBasis: 'gpu-hours-prometheus',
+      unitCost: {
+        perMillionOutputTokensUsd: null,
+        perThousandRequestsUsd: null,
+        costUsd: 0,
+        outputTokens: 0,
+        requests: 0,
+        basis: 'gpu-hours-prometheus',
+      },
+      idleCostUsd: 0,
+      utilisationPercent: null,
+      costUnavailableReason: null,
     },
   ],
   spendByTeam: [
@@ -99,6 +153,9 @@ export const fleetSummaryFixture: FleetSummary = {
       agentSpendMtdUsd: 0,
       modelEndpointCount: 2,
       agentCount: 0,
+      selfHostedGpuSpendMtdUsd: 310,
+      estimatedSpendMtdUsd: 310,
+      idleCostMtdUsd: 0,
     },
     {
       owner: 'group:default/support-experience',
@@ -106,8 +163,32 @@ export const fleetSummaryFixture: FleetSummary = {
       agentSpendMtdUsd: 1234.5,
       modelEndpointCount: 0,
       agentCount: 1,
+      selfHostedGpuSpendMtdUsd: 0,
+      estimatedSpendMtdUsd: 0,
+      idleCostMtdUsd: 0,
     },
   ],
+  gpuCost: {
+    totalMtdUsd: 310,
+    idleMtdUsd: 0,
+    measuredEndpointCount: 1,
+    estimatedEndpointCount: 1,
+    unavailableEndpointCount: 0,
+    recommendations: [
+      {
+        entityRef: 'modelendpoint:default/llama-3-1-8b-instruct',
+        title: 'Llama 3.1 8B Instruct (H100)',
+        recommendation: {
+          kind: 'gpu-profile',
+          from: 'h100-80gb',
+          to: 'l4-24gb',
+          monthlySavingUsd: (3.2 - 0.8) * 730,
+          reason:
+            'needs 18.4 GiB of 22.5 GiB usable on l4-24gb at 8,192 tokens of context',
+        },
+      },
+    ],
+  },
   goldenPaths: {
     templates: [
       {

@@ -1,7 +1,12 @@
 import { ResponseError } from '@backstage/errors';
 import { AiPlatformApi, EntityScorecard, TelemetryTimeseries } from '../api';
 import type { PlanningOptions, PlanningPreview } from '../api';
+import { llamaCostResponse } from './costFixtures';
 import { fleetSummaryFixture } from './fleetSummaryFixture';
+import {
+  supportTriageAgentRuns,
+  ticketingToolAgents,
+} from './agentRunFixtures';
 
 // Responses shaped like the ai-platform backend's
 // (plugins/ai-platform-backend/src/service/scorecardRouter.ts).
@@ -294,6 +299,10 @@ export function createMockAiPlatformApi(
       ReturnType<AiPlatformApi['getEntityScorecard']>,
       Parameters<AiPlatformApi['getEntityScorecard']>
     >(overrides.getEntityScorecard ?? (async () => supportTriageScorecard)),
+    getEntityCost: jest.fn<
+      ReturnType<AiPlatformApi['getEntityCost']>,
+      Parameters<AiPlatformApi['getEntityCost']>
+    >(overrides.getEntityCost ?? (async () => llamaCostResponse)),
     getOwnerScorecards: jest.fn<
       ReturnType<AiPlatformApi['getOwnerScorecards']>,
       Parameters<AiPlatformApi['getOwnerScorecards']>
@@ -321,6 +330,14 @@ export function createMockAiPlatformApi(
       ReturnType<AiPlatformApi['getFleetSummary']>,
       Parameters<AiPlatformApi['getFleetSummary']>
     >(overrides.getFleetSummary ?? (async () => fleetSummaryFixture)),
+    getAgentRuns: jest.fn<
+      ReturnType<AiPlatformApi['getAgentRuns']>,
+      Parameters<AiPlatformApi['getAgentRuns']>
+    >(overrides.getAgentRuns ?? (async () => supportTriageAgentRuns)),
+    getToolAgents: jest.fn<
+      ReturnType<AiPlatformApi['getToolAgents']>,
+      Parameters<AiPlatformApi['getToolAgents']>
+    >(overrides.getToolAgents ?? (async () => ticketingToolAgents)),
   } satisfies AiPlatformApi;
 }
 
@@ -328,6 +345,7 @@ export function createMockAiPlatformApi(
 export function requestCount(api: ReturnType<typeof createMockAiPlatformApi>) {
   return (
     api.getEntityScorecard.mock.calls.length +
+    api.getEntityCost.mock.calls.length +
     api.getOwnerScorecards.mock.calls.length +
     api.getEntityTimeseries.mock.calls.length
   );

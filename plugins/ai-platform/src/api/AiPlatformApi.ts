@@ -1,8 +1,10 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/frontend-plugin-api';
+import type { EntityCostResponse } from '@ai-platform/plugin-ai-platform-common';
+import { AgentRuns, ToolAgents } from './agentRunTypes';
+import { FleetSummary } from './fleetTypes';
 import {
   EntityScorecard,
-  FleetSummary,
   OwnerScorecards,
   PlanningOptions,
   PlanningPreview,
@@ -25,6 +27,12 @@ import {
 export interface AiPlatformApi {
   /** The latest scorecard of a ModelEndpoint or Agent, with its history. */
   getEntityScorecard(entityRef: CompoundEntityRef): Promise<EntityScorecard>;
+  /**
+   * The month-to-date cost of a ModelEndpoint or Agent with where it came
+   * from, and for a ModelEndpoint the unit cost of the other endpoints of
+   * the same type (managed ones first), to compare.
+   */
+  getEntityCost(entityRef: CompoundEntityRef): Promise<EntityCostResponse>;
   /**
    * The latest scorecards of the ModelEndpoints and Agents a group and its
    * sub-groups own; entities the user may not read are left out.
@@ -54,6 +62,16 @@ export interface AiPlatformApi {
   previewEndpointPlan(
     request: PlanningPreviewRequest,
   ): Promise<PlanningPreview>;
+  /**
+   * An Agent's runs over the last 14 days: runs per day, success rate, p95
+   * duration, cost per run, its tools and the latest failing traces.
+   */
+  getAgentRuns(entityRef: CompoundEntityRef): Promise<AgentRuns>;
+  /**
+   * The agents calling the tools an API entity declares
+   * (`aiplatform.io/tools`) over the last 14 days.
+   */
+  getToolAgents(entityRef: CompoundEntityRef): Promise<ToolAgents>;
 }
 
 /**

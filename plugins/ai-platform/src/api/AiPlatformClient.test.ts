@@ -73,6 +73,23 @@ describe('AiPlatformClient', () => {
     );
   });
 
+  it('reads the cost of an entity from /cost/by-entity, lower-casing and encoding the ref', async () => {
+    const { client, fetch } = createClient(
+      jsonResponse(200, { cost: { basis: 'gpu-hours-spec-estimate' } }),
+    );
+
+    await expect(
+      client.getEntityCost({
+        kind: 'ModelEndpoint',
+        namespace: 'default',
+        name: 'Llama 3.1',
+      }),
+    ).resolves.toEqual({ cost: { basis: 'gpu-hours-spec-estimate' } });
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://localhost:7007/api/ai-platform/cost/by-entity/modelendpoint/default/llama%203.1',
+    );
+  });
+
   it('rejects a 403 with a ResponseError that isPermissionDeniedError recognises', async () => {
     const { client } = createClient(
       jsonResponse(403, {

@@ -1,10 +1,12 @@
+import { AgentRuns, ToolAgents } from './agentRunTypes';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { AiPlatformApi } from './AiPlatformApi';
+import type { EntityCostResponse } from '@ai-platform/plugin-ai-platform-common';
+import { FleetSummary } from './fleetTypes';
 import {
   EntityScorecard,
-  FleetSummary,
   OwnerScorecards,
   PlanningOptions,
   PlanningPreview,
@@ -56,6 +58,12 @@ export class AiPlatformClient implements AiPlatformApi {
     return this.get(`/scorecards/by-entity/${entityPath(entityRef)}`);
   }
 
+  async getEntityCost(
+    entityRef: CompoundEntityRef,
+  ): Promise<EntityCostResponse> {
+    return this.get(`/cost/by-entity/${entityPath(entityRef)}`);
+  }
+
   async getOwnerScorecards(ownerRef: string): Promise<OwnerScorecards> {
     return this.get(
       `/scorecards?${new URLSearchParams({ owner: ownerRef }).toString()}`,
@@ -99,6 +107,18 @@ export class AiPlatformClient implements AiPlatformApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as PlanningPreview;
+  }
+
+  async getAgentRuns(entityRef: CompoundEntityRef): Promise<AgentRuns> {
+    return this.get(`/agent-runs/by-entity/${entityPath(entityRef)}`);
+  }
+
+  async getToolAgents(entityRef: CompoundEntityRef): Promise<ToolAgents> {
+    return this.get(
+      `/tools/by-entity/api/${encodeURIComponent(
+        entityRef.namespace.toLocaleLowerCase('en-US'),
+      )}/${encodeURIComponent(entityRef.name.toLocaleLowerCase('en-US'))}`,
+    );
   }
 
   private async get<T>(path: string): Promise<T> {

@@ -7,13 +7,6 @@ export type {
   LatencyPercentilesMs,
   ScorecardCheckSource,
   EntityScorecard,
-  FleetEntitySummary,
-  FleetSummary,
-  GoldenPathEntity,
-  GpuClusterProfileAllocation,
-  GpuTeamProfileAllocation,
-  TeamSpend,
-  UnattributedTelemetry,
   OwnedEntityScorecard,
   OwnerScorecards,
   PlanningOptions,
@@ -27,3 +20,14 @@ export type {
   TelemetryTimeseriesMetric,
   TelemetryTimeseriesQuery,
 } from './types';
+export type {
+  FleetEntitySummary,
+  FleetGpuCost,
+  FleetSummary,
+  GoldenPathEntity,
+  GpuClusterProfileAllocation,
+  GpuTeamProfileAllocation,
+  TeamSpend,
+  UnattributedTelemetry,
+} from './fleetTypes';
+export type { AgentRuns, ToolAgents, ToolCallStats } from './agentRunTypes';

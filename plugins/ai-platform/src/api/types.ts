@@ -1,6 +1,7 @@
 import type {
   DataClassification,
   EndpointCostEstimate,
+  EntityCost,
   MemoryFit,
   PlanDecision,
 } from '@ai-platform/plugin-ai-platform-common';
@@ -19,18 +20,33 @@ export type ScorecardCheckStatus =
 
 /**
  * Where the value of a check was read: the backend's own telemetry store
- * (gateway telemetry rollups) or a Prometheus query.
+ * (gateway telemetry rollups), a Prometheus query, or, for the budget checks
+ * of a self-hosted endpoint without Prometheus, an estimate of its
+ * GPU-hours from the spec (`spec-estimate`); governance checks read the
+ * entity spec itself (`entity-spec`).
  *
  * @public
  */
-export type ScorecardCheckSource = 'telemetry-store' | 'prometheus';
+export type ScorecardCheckSource =
+  | 'telemetry-store'
+  | 'prometheus'
+  | 'spec-estimate'
+  | 'entity-spec';
 
 /**
- * The group of checks a level is defined over.
+ * The group of checks a level is defined over. `efficiency` holds the GPU
+ * checks of self-hosted endpoints (`gpu-idle`, `saturation`). Views show a
+ * category they do not know under its own name rather than failing.
  *
  * @public
  */
-export type ScorecardCheckCategory = 'slo' | 'budget' | 'eval';
+export type ScorecardCheckCategory =
+  | 'slo'
+  | 'budget'
+  | 'eval'
+  | 'efficiency'
+  | 'agent'
+  | 'governance';
 
 /**
  * The result of one check of the latest evaluation of an entity.
@@ -56,6 +72,19 @@ export interface ScorecardCheck {
    * `null` and `message` says why.
    */
   source?: ScorecardCheckSource;
+  /**
+   * With status `source-unavailable`: the newest earlier result of this
+   * check that its source did answer (`null` when there is none), so the
+   * last good value stays visible. Absent from backends that predate it.
+   */
+  lastAvailable?: {
+    /** ISO 8601 date-time of that evaluation. */
+    evaluatedAt: string;
+    status: ScorecardCheckStatus;
+    value: number | null;
+    message: string;
+    source?: ScorecardCheckSource;
+  } | null;
 }
 
 /**
@@ -106,6 +135,13 @@ export interface EntityScorecard {
    * sends them with the scorecard.
    */
   dailyUsage?: EntityDailyUsage[];
+  /**
+   * The month-to-date cost with where it came from (GPU-hours for a
+   * self-hosted endpoint, the gateway's per-call cost otherwise), unit cost,
+   * utilisation, saturation and right-sizing; absent from backends that
+   * predate it.
+   */
+  cost?: EntityCost;
 }
 
 /**
@@ -324,167 +360,4 @@ export interface PlanningPreview {
   decisions: PlanDecision[];
   /** Checks made only when the template runs (e.g. custom CEL policies). */
   deferredChecks: Array<{ rule: string; message: string }>;
-}
-
-/**
- * One ModelEndpoint or Agent of `GET /fleet/summary`.
- *
- * @public
- */
-export interface FleetEntitySummary {
-  /** Lower case `kind:namespace/name`. */
-  entityRef: string;
-  kind: string;
-  title: string;
-  /** The owning group's ref, lower case; `null` when the entity has none. */
-  owner: string | null;
-  /** Whether the user may read this entity's telemetry; when not, the numbers are `null`. */
-  telemetryReadable: boolean;
-  /** Scorecard level of the latest evaluation. */
-  level: string | null;
-  evaluatedAt: string | null;
-  spendMtdUsd: number | null;
-  requestsMtd: number | null;
-  /** The latest scorecard's `ttft-p95` check value (24 h). */
-  ttftP95Ms: number | null;
-  ttftStatus: ScorecardCheckStatus | null;
-  /** The weakest eval suite score of the latest scorecard. */
-  evalScore: number | null;
-  evalSuite: string | null;
-  evalStatus: ScorecardCheckStatus | null;
-}
-
-/**
- * Month-to-date spend of the entities one group owns. A call an agent makes
- * counts for the agent and for its model endpoint, so the two are not added.
- *
- * @public
- */
-export interface TeamSpend {
-  owner: string;
-  modelEndpointSpendMtdUsd: number;
-  agentSpendMtdUsd: number;
-  modelEndpointCount: number;
-  agentCount: number;
-}
-
-/**
- * An entity a golden-path template created, with its time to first inference.
- *
- * @public
- */
-export interface GoldenPathEntity {
-  entityRef: string;
-  kind: string;
-  title: string;
-  owner: string | null;
-  /** `backstage.io/source-template`, e.g. `template:default/self-hosted-endpoint`. */
-  templateRef: string;
-  /** When the template ran: the GitOps commit that added the entity; `null` when unknown. */
-  createdAt: string | null;
-  createdAtSource: 'gitops-created-time' | 'gitops-commit-time' | null;
-  telemetryReadable: boolean;
-  firstTelemetryAt: string | null;
-  /** `hour` when only the hour of the first call is still stored. */
-  firstTelemetryPrecision: 'event' | 'hour' | null;
-  timeToFirstInferenceMs: number | null;
-}
-
-/**
- * Self-hosted GPU units of one cluster and GPU profile.
- *
- * @public
- */
-export interface GpuClusterProfileAllocation {
-  cluster: string;
-  gpuProfile: string;
-  endpointCount: number;
-  gpusAtMinReplicas: number;
-  gpusAtMaxReplicas: number;
-}
-
-/**
- * Self-hosted GPU units of one team and GPU profile against its quota.
- *
- * @public
- */
-export interface GpuTeamProfileAllocation {
-  team: string;
-  gpuProfile: string;
-  gpusAtMaxReplicas: number;
-  /** From `aiPlatform.teams[].gpuQuota`; `null` when the team has none for the profile. */
-  quotaGpus: number | null;
-}
-
-/**
- * Telemetry whose join key no catalog entity declares.
- *
- * @public
- */
-export interface UnattributedTelemetry {
-  joinKey: string;
-  joinKeyKind: 'model' | 'agent';
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  lastSeenHourStart: string;
-  /** Which spec field to set so the telemetry is attributed. */
-  fixHint: string;
-}
-
-/**
- * `GET /fleet/summary`: the data of the AI Platform page.
- *
- * @public
- */
-export interface FleetSummary {
-  generatedAt: string;
-  monthToDate: { from: string; to: string };
-  telemetryAccess: { readableEntityCount: number; deniedEntityCount: number };
-  fleet: FleetEntitySummary[];
-  spendByTeam: TeamSpend[];
-  goldenPaths: {
-    templates: Array<{
-      templateRef: string;
-      entityCount: number;
-      undatedEntityCount: number;
-    }>;
-    /** `weekStart` is the Monday (UTC) of the week, `YYYY-MM-DD`. */
-    adoptionByWeek: Array<{
-      weekStart: string;
-      templateRef: string;
-      entityCount: number;
-    }>;
-    entities: GoldenPathEntity[];
-    timeToFirstInference: {
-      medianMs: number | null;
-      withTrafficCount: number;
-      withoutTrafficCount: number;
-      undatedCount: number;
-    };
-  };
-  gpuAllocation: {
-    byClusterAndProfile: GpuClusterProfileAllocation[];
-    byTeamAndProfile: GpuTeamProfileAllocation[];
-    incompleteEndpoints: Array<{ entityRef: string; missing: string[] }>;
-  };
-  unattributed: {
-    /** `false` when the user may not read telemetry outside entities. */
-    allowed: boolean;
-    window: { from: string; to: string };
-    /**
-     * One page, worst first (see `order`): at most `limit` join keys
-     * (default 50, at most 500) from `offset`. `GET /usage/unattributed`
-     * pages through the rest.
-     */
-    items: UnattributedTelemetry[];
-    /** Join keys with unattributed telemetry in the window, all pages. */
-    total?: number;
-    limit?: number;
-    offset?: number;
-    /** `requests`: most requests first; `cost`: highest cost first. */
-    order?: 'requests' | 'cost';
-  };
 }

@@ -106,6 +106,27 @@ describe('AiPlatformEntitiesProcessor', () => {
       );
     });
 
+    it("checks an API entity's aiplatform.io/tools annotation, naming it", async () => {
+      const api = (tools: string) => ({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'API',
+        metadata: {
+          name: 'orders-mcp',
+          annotations: { 'aiplatform.io/tools': tools },
+        },
+        spec: { type: 'mcp-server', lifecycle: 'production', owner: 'team-a' },
+      });
+      // Valid: left to the catalog's own API validation.
+      await expect(
+        processor.validateEntityKind(api('search_orders, refund_order')),
+      ).resolves.toBe(false);
+      await expect(
+        processor.validateEntityKind(api('search orders')),
+      ).rejects.toThrow(
+        "Annotation 'aiplatform.io/tools' of api:default/orders-mcp: 'search orders' is not a tool name",
+      );
+    });
+
     it('reports an unknown version of our kinds instead of ignoring it', async () => {
       await expect(
         processor.validateEntityKind({

@@ -24,6 +24,7 @@ import {
 import { LocationSpec } from '@backstage/plugin-catalog-common';
 import {
   AgentEntityV1alpha1,
+  ANNOTATION_TOOLS,
   ENTITY_STATUS_AI_PLATFORM_POLICY_TYPE,
   MODEL_ENDPOINT_KIND,
   RELATION_MODEL_USED_BY,
@@ -34,6 +35,7 @@ import {
   isAiPlatformModelEndpointCandidate,
   isDataClassification,
   isModelEndpointEntityV1alpha1,
+  parseToolsAnnotation,
   validateAgentEntity,
   validateModelEndpointEntity,
 } from '@ai-platform/plugin-ai-platform-common';
@@ -79,7 +81,8 @@ export class AiPlatformEntitiesProcessor implements CatalogProcessor {
    * Returns false for entities that are not ModelEndpoint or Agent entities
    * of the `aiplatform.io` group. Validates ours and throws an `InputError`
    * listing every problem by field path, which the catalog records as a
-   * processing error of that entity only.
+   * processing error of that entity only. An API entity's
+   * `aiplatform.io/tools` annotation is checked the same way.
    */
   async validateEntityKind(entity: Entity): Promise<boolean> {
     if (isAiPlatformModelEndpointCandidate(entity)) {
@@ -89,6 +92,15 @@ export class AiPlatformEntitiesProcessor implements CatalogProcessor {
     if (isAiPlatformAgentCandidate(entity)) {
       validateAgentEntity(entity);
       return true;
+    }
+    // An API serving agent tools: its aiplatform.io/tools annotation must
+    // list tool names (the kind itself is validated by the catalog).
+    const tools = entity.metadata.annotations?.[ANNOTATION_TOOLS];
+    if (
+      entity.kind.toLocaleLowerCase('en-US') === 'api' &&
+      tools !== undefined
+    ) {
+      parseToolsAnnotation(tools, stringifyEntityRef(entity));
     }
     return false;
   }

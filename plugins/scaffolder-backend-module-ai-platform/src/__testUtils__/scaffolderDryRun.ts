@@ -71,6 +71,8 @@ export async function startScaffolderWithAiPlatform(options: {
    * from `TestDatabases`; an in-memory SQLite database when omitted.
    */
   database?: NonNullable<Parameters<typeof mockServices.database.factory>[0]>;
+  /** More backend features, e.g. the ai-platform backend plugin the approval gate calls. */
+  extraFeatures?: Parameters<typeof startTestBackend>[0]['features'];
 }) {
   const appConfig = yaml.parse(
     readFileSync(path.join(repositoryRoot, 'app-config.yaml'), 'utf8'),
@@ -101,6 +103,7 @@ export async function startScaffolderWithAiPlatform(options: {
         ? [mockServices.database.factory(options.database)]
         : []),
       scaffolderModuleAiPlatform,
+      ...(options.extraFeatures ?? []),
       catalogServiceMock.factory({
         entities: [...readDemoEntities(), ...(options.extraEntities ?? [])],
       }),

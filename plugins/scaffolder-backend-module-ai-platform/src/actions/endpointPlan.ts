@@ -1,17 +1,30 @@
 import {
   DATA_CLASSIFICATIONS,
+  AI_PLATFORM_API_VERSION,
   describeFailedDecisions,
   ENDPOINT_PLAN_RUNTIMES,
+  evaluateGovernance,
+  MODEL_ENDPOINT_KIND,
+  readGovernanceConfig,
   ENDPOINT_REQUEST_LIMITS as LIMITS,
   planEndpoint,
   type EndpointPlan,
   type EndpointRequest,
+  type GovernanceResult,
 } from '@ai-platform/plugin-ai-platform-common';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { evaluatePlatformPolicies } from '../platform/celPolicies';
+import {
+  describeGovernanceFailure,
+  governanceOutputSchema,
+} from '../platform/governanceOutput';
 import {
   readAiPlatformPlatformConfig,
   type AiPlatformPlatformConfig,
@@ -59,6 +72,86 @@ export function planEndpointWithPolicies(
 }
 
 /**
+ * Plans a request the way `ai-platform:endpoint:plan` does: the team's other endpoints from
+ * the catalog (the endpoint of the same name left out, so re-planning an existing endpoint
+ * counts its allocation once, as the request), the built-in rules, the CEL policies and the
+ * governance requirements. Logs every decision; `failure` is the message to fail with, if any.
+ *
+ * @internal
+ */
+export async function planEndpointWithGovernance(options: {
+  request: EndpointRequest;
+  platform: AiPlatformPlatformConfig;
+  governanceConfig: ReturnType<typeof readGovernanceConfig>;
+  catalog: CatalogService;
+  credentials: BackstageCredentials;
+  logger: LoggerService;
+}): Promise<{
+  plan: EndpointPlan;
+  planJson: Record<string, any>;
+  governance: GovernanceResult;
+  failure?: string;
+}> {
+  const { request, platform, governanceConfig, logger } = options;
+  const existing = await readTeamAllocations({
+    catalog: options.catalog,
+    credentials: options.credentials,
+    ownerRef: request.owner,
+    excludeEndpointName: request.name,
+  });
+  const plan = planEndpointWithPolicies(request, platform, existing);
+  for (const decision of plan.decisions) {
+    const line = `${decision.outcome.toUpperCase()} ${decision.rule}: ${
+      decision.message
+    }`;
+    if (decision.outcome === 'pass') {
+      logger.info(line);
+    } else {
+      logger.error(line);
+    }
+  }
+
+  const planJson = JSON.parse(JSON.stringify(plan));
+  // The endpoint as governance sees it: the entity the template will commit.
+  const governance = evaluateGovernance(
+    {
+      apiVersion: AI_PLATFORM_API_VERSION,
+      kind: MODEL_ENDPOINT_KIND,
+      metadata: { name: request.name },
+      spec: JSON.parse(
+        JSON.stringify({
+          owner: request.owner,
+          system: request.system,
+          dataClassification: request.dataClassification,
+          budget:
+            request.monthlyBudgetUsd !== undefined
+              ? { monthlyUsd: request.monthlyBudgetUsd }
+              : undefined,
+        }),
+      ),
+    },
+    governanceConfig,
+    { request: plan.request, plan: planJson },
+  );
+  const governanceFailure = describeGovernanceFailure(
+    `Endpoint '${request.name}'`,
+    governance,
+  );
+  let failure: string | undefined;
+  if (!plan.approved) {
+    const failed = plan.decisions.filter(d => d.outcome === 'fail');
+    failure = `Endpoint '${request.name}' was not planned: ${
+      failed.length
+    } rule(s) failed:\n${describeFailedDecisions(plan.decisions)}${
+      governanceFailure ? `\n${governanceFailure}` : ''
+    }`;
+  } else if (governanceFailure) {
+    failure = governanceFailure;
+  }
+  return { plan, planJson, governance, failure };
+}
+
+/**
  * Creates the `ai-platform:endpoint:plan` action: resolves a self-hosted endpoint request
  * against the platform config (models, GPU profiles, clusters, teams, policies) and the
  * team's existing endpoints in the catalog, checks memory fit, quota, budget, data
@@ -71,6 +164,7 @@ export function createAiPlatformEndpointPlanAction(
   options: AiPlatformEndpointPlanActionOptions,
 ) {
   const platform = readAiPlatformPlatformConfig(options.config);
+  const governanceConfig = readGovernanceConfig(options.config);
 
   return createTemplateAction({
     id: 'ai-platform:endpoint:plan',
@@ -206,6 +300,7 @@ export function createAiPlatformEndpointPlanAction(
               }),
             )
             .describe('Every rule with its outcome and message'),
+        governance: z => governanceOutputSchema(z),
       },
     },
     async handler(ctx) {
@@ -233,35 +328,21 @@ export function createAiPlatformEndpointPlanAction(
         }
       }
 
-      const existing = await readTeamAllocations({
-        catalog: options.catalog,
-        credentials: await ctx.getInitiatorCredentials(),
-        ownerRef: request.owner,
-        excludeEndpointName: request.name,
-      });
-      const plan = planEndpointWithPolicies(request, platform, existing);
-      for (const decision of plan.decisions) {
-        const line = `${decision.outcome.toUpperCase()} ${decision.rule}: ${
-          decision.message
-        }`;
-        if (decision.outcome === 'pass') {
-          ctx.logger.info(line);
-        } else {
-          ctx.logger.error(line);
-        }
-      }
-
-      const planJson = JSON.parse(JSON.stringify(plan));
+      const { plan, planJson, governance, failure } =
+        await planEndpointWithGovernance({
+          request,
+          platform,
+          governanceConfig,
+          catalog: options.catalog,
+          credentials: await ctx.getInitiatorCredentials(),
+          logger: ctx.logger,
+        });
       ctx.output('plan', planJson);
       ctx.output('approved', plan.approved);
       ctx.output('decisions', plan.decisions);
-      if (!plan.approved) {
-        const failed = plan.decisions.filter(d => d.outcome === 'fail');
-        throw new InputError(
-          `Endpoint '${request.name}' was not planned: ${
-            failed.length
-          } rule(s) failed:\n${describeFailedDecisions(plan.decisions)}`,
-        );
+      ctx.output('governance', governance);
+      if (failure) {
+        throw new InputError(failure);
       }
       ctx.output('namespace', plan.namespace!);
       ctx.output('gitopsPath', plan.gitopsPath!);

@@ -74,6 +74,7 @@ describe('ai-platform:endpoint:render', () => {
       'servicemonitor.yaml',
       'gateway/litellm-model.yaml',
       'catalog-info.yaml',
+      'endpoint-request.json',
     ]);
     const deployment = readYaml('rendered/deployment.yaml');
     expect(deployment.metadata).toMatchObject({
@@ -207,6 +208,7 @@ describe('ai-platform:endpoint:render', () => {
       'inferenceservice.yaml',
       'gateway/litellm-model.yaml',
       'catalog-info.yaml',
+      'endpoint-request.json',
     ]);
     const isvc = readYaml('out/kserve/inferenceservice.yaml');
     expect(isvc.apiVersion).toBe('serving.kserve.io/v1beta1');
@@ -284,6 +286,44 @@ describe('ai-platform:endpoint:render', () => {
     const llmisvc = readYaml('rendered/llminferenceservice.yaml');
     expect(llmisvc.spec.replicas).toBe(2);
     expect(llmisvc.spec.scaling).toBeUndefined();
+  });
+
+  it('renders a paused vLLM endpoint (min = max = 0): no pods, KEDA paused, the entity kept with 0 replicas, the replicas to resume recorded; the overridden source template kept', async () => {
+    const plan = await planFor({});
+    const paused = {
+      ...plan,
+      request: { ...plan.request, replicas: { min: 0, max: 0 } },
+      pausedFrom: { min: 1, max: 2 },
+    };
+
+    await render(paused, {
+      sourceTemplate: 'template:default/other-golden-path',
+    });
+
+    expect(readYaml('rendered/deployment.yaml').spec.replicas).toBe(0);
+    const scaledObject = readYaml('rendered/scaledobject.yaml');
+    expect(scaledObject.metadata.annotations).toEqual({
+      'autoscaling.keda.sh/paused-replicas': '0',
+    });
+    expect(() => validateKubernetesObject(scaledObject)).not.toThrow();
+    const entity = readYaml('rendered/catalog-info.yaml');
+    expect(entity.spec.serving.replicas).toEqual({ min: 0, max: 0 });
+    expect(() => validateModelEndpointEntity(entity)).not.toThrow();
+    expect(entity.metadata.annotations['backstage.io/source-template']).toBe(
+      'template:default/other-golden-path',
+    );
+    expect(
+      JSON.parse(
+        readFileSync(
+          path.join(workspace.path, 'rendered/endpoint-request.json'),
+          'utf8',
+        ),
+      ),
+    ).toMatchObject({
+      kind: 'EndpointRequest',
+      request: { replicas: { min: 0, max: 0 }, gpuProfile: 'l4-24gb' },
+      pausedFrom: { min: 1, max: 2 },
+    });
   });
 
   it('refuses a plan that was not approved, naming the field', async () => {

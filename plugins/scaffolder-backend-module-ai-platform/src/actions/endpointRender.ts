@@ -61,6 +61,13 @@ export function createAiPlatformEndpointRenderAction(
               "Lifecycle of the ModelEndpoint entity; defaults to 'experimental'",
             )
             .optional(),
+        sourceTemplate: z =>
+          z
+            .string()
+            .describe(
+              "Template ref recorded in the entity's backstage.io/source-template annotation; defaults to the running template. Day-2 changes pass the endpoint's original golden path so the entity keeps it",
+            )
+            .optional(),
       },
       output: {
         targetPath: z =>
@@ -95,7 +102,8 @@ export function createAiPlatformEndpointRenderAction(
           'targetPath must be a folder inside the workspace, not the workspace itself',
         );
       }
-      const templateRef = ctx.templateInfo?.entityRef;
+      const templateRef =
+        ctx.input.sourceTemplate || ctx.templateInfo?.entityRef;
       const { files, objects } = renderEndpointFiles(plan, serving, {
         lifecycle: ctx.input.lifecycle ?? 'experimental',
         templateRef,

@@ -2,7 +2,9 @@ import {
   AGENT_KIND,
   MODEL_ENDPOINT_KIND,
   compareDataClassification,
+  evaluateGovernance,
   isDataClassification,
+  readGovernanceConfig,
   validateAgentEntity,
   validateModelEndpointEntity,
   type AgentEntityV1alpha1,
@@ -16,12 +18,17 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
+import { ConfigReader, type Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { readFile } from 'node:fs/promises';
 import yaml from 'yaml';
 import { readRenderedFiles } from '../gitops/readRenderedFiles';
+import {
+  describeGovernanceFailure,
+  governanceOutputSchema,
+} from '../platform/governanceOutput';
 import { parseLiteLlmRoute } from '../validate/liteLlmRoute';
 import { findLiteralSecrets } from '../validate/literalSecrets';
 import { examples } from './entityValidate.examples';
@@ -34,6 +41,11 @@ import { examples } from './entityValidate.examples';
 export interface AiPlatformEntityValidateActionOptions {
   /** Catalog used to check that an Agent's models and tools exist. */
   catalog: CatalogService;
+  /**
+   * Root config, for the governance requirements (`aiPlatform.governance`); without it the
+   * documented default requirements apply.
+   */
+  config?: Config;
 }
 
 function resolveWorkspaceFile(
@@ -126,8 +138,9 @@ async function collectAgentReferenceProblems(
  * `@ai-platform/plugin-ai-platform-common`, checks that an Agent's models and tools exist
  * in the catalog and are approved for its data classification, validates a rendered LiteLLM
  * gateway route (credentials only as `os.environ/` references), and scans the rendered files
- * for literal credentials. It fails listing every problem; nothing is changed, so dry run
- * behaves the same.
+ * for literal credentials, and evaluates the governance requirements (`aiPlatform.governance`,
+ * output as `governance`). It fails listing every problem and every unmet requirement (not
+ * for approval being required); nothing is changed, so dry run behaves the same.
  *
  * @public
  */
@@ -135,10 +148,13 @@ export function createAiPlatformEntityValidateAction(
   options: AiPlatformEntityValidateActionOptions,
 ) {
   const { catalog } = options;
+  const governanceConfig = readGovernanceConfig(
+    options.config ?? new ConfigReader({}),
+  );
   return createTemplateAction({
     id: 'ai-platform:entity:validate',
     description:
-      'Validates a rendered Agent or ModelEndpoint catalog-info.yaml (schema, catalog references, data classification), its LiteLLM gateway route, and that no rendered file holds a literal credential',
+      'Validates a rendered Agent or ModelEndpoint catalog-info.yaml (schema, catalog references, data classification, governance requirements), its LiteLLM gateway route, and that no rendered file holds a literal credential',
     examples,
     supportsDryRun: true,
     schema: {
@@ -203,6 +219,7 @@ export function createAiPlatformEntityValidateAction(
             .describe(
               'Number of files scanned for literal credentials (0 without scanPath)',
             ),
+        governance: z => governanceOutputSchema(z),
       },
     },
     async handler(ctx) {
@@ -322,11 +339,27 @@ export function createAiPlatformEntityValidateAction(
       }
 
       const entityRef = stringifyEntityRef(entity);
+      const governance = evaluateGovernance(entity, governanceConfig);
+      ctx.output('governance', governance);
+      const governanceFailure = describeGovernanceFailure(
+        entityRef,
+        governance,
+      );
       if (problems.length > 0) {
         throw new InputError(
           `${entityRef} failed validation:\n${problems
             .map(p => `- ${p}`)
-            .join('\n')}`,
+            .join('\n')}${governanceFailure ? `\n${governanceFailure}` : ''}`,
+        );
+      }
+      if (governanceFailure) {
+        throw new InputError(governanceFailure);
+      }
+      if (governance.approvalRequired) {
+        ctx.logger.info(
+          `${entityRef} requires approval: ${governance.approvalReasons.join(
+            '; ',
+          )}`,
         );
       }
       ctx.logger.info(

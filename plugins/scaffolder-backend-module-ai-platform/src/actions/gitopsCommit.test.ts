@@ -90,6 +90,7 @@ describe('ai-platform:gitops:commit', () => {
         `${TARGET}/monitoring/servicemonitor.yaml`,
       ],
       created: true,
+      approvalRequired: false,
     });
   });
 
@@ -150,6 +151,43 @@ describe('ai-platform:gitops:commit', () => {
     });
   });
 
+  it('remove: deletes targetPath in one commit without reading sourcePath, leaves other folders alone, and makes no commit once it is gone', async () => {
+    repo.commitFromOutside(
+      {
+        [`${TARGET}/deployment.yaml`]: 'kind: Deployment\n',
+        [`${TARGET}/gateway/litellm-model.yaml`]: 'model_list: []\n',
+        'clusters/gpu-eu-1/team-ml/other/deployment.yaml': 'kind: Deployment\n',
+      },
+      'Two endpoints',
+    );
+    const removeInput = {
+      sourcePath: 'not-rendered',
+      remove: true,
+      commitMessage: 'Decommission llama-8b',
+    };
+
+    const ctx = createContext(removeInput);
+    await createAction().handler(ctx as any);
+
+    expect(repo.commitCount()).toBe(2);
+    expect(repo.listFiles()).toEqual([
+      'clusters/gpu-eu-1/team-ml/other/deployment.yaml',
+    ]);
+    expect(outputs(ctx)).toMatchObject({
+      created: true,
+      files: [],
+      changedFiles: [
+        `${TARGET}/deployment.yaml`,
+        `${TARGET}/gateway/litellm-model.yaml`,
+      ],
+    });
+
+    const again = createContext(removeInput);
+    await createAction().handler(again as any);
+    expect(repo.commitCount()).toBe(2);
+    expect(outputs(again)).toMatchObject({ created: false, changedFiles: [] });
+  });
+
   it('reports the would-be changes in a dry run without committing', async () => {
     repo.commitFromOutside({ [`${TARGET}/deployment.yaml`]: 'old\n' }, 'seed');
     const seedCommit = repo.head();
@@ -170,6 +208,7 @@ describe('ai-platform:gitops:commit', () => {
       files: [`${TARGET}/deployment.yaml`, `${TARGET}/service.yaml`],
       changedFiles: [`${TARGET}/service.yaml`],
       created: false,
+      approvalRequired: false,
     });
   });
 

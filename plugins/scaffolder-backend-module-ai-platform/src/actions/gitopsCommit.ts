@@ -1,8 +1,10 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import type { AuditorService } from '@backstage/backend-plugin-api';
+import { auditCommit } from '../gitops/auditCommit';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   commitToGitopsRepository,
@@ -11,6 +13,11 @@ import {
 import { redactUrlCredentials } from '../gitops/GitCommandRunner';
 import { readGitopsConfig } from '../gitops/gitopsConfig';
 import { readRenderedFiles } from '../gitops/readRenderedFiles';
+import type { AiPlatformBackendClient } from '../gitops/aiPlatformBackendClient';
+import {
+  parseApprovalInput,
+  readCommittedEntity,
+} from '../gitops/approvalInput';
 import { examples } from './gitopsCommit.examples';
 
 /**
@@ -19,8 +26,16 @@ import { examples } from './gitopsCommit.examples';
  * @public
  */
 export interface AiPlatformGitopsCommitActionOptions {
-  /** Root config; the action reads `aiPlatform.gitops`. */
+  /** Root config; the action reads `aiPlatform.gitops` and `app.baseUrl`. */
   config: Config;
+  /**
+   * The ai-platform backend, where proposals needing approval and audit events are
+   * recorded. Without it a change that needs approval fails, and commits are audited
+   * only through `auditor`.
+   */
+  backend?: AiPlatformBackendClient;
+  /** Backstage's auditor service: every commit and proposal is an audit event. */
+  auditor?: AuditorService;
 }
 
 /**
@@ -99,6 +114,9 @@ export function createAiPlatformGitopsCommitAction(
   options: AiPlatformGitopsCommitActionOptions,
 ) {
   const gitopsConfig = readGitopsConfig(options.config);
+  const appBaseUrl = (
+    options.config.getOptionalString('app.baseUrl') ?? ''
+  ).replace(/\/+$/, '');
 
   return createTemplateAction({
     id: 'ai-platform:gitops:commit',
@@ -136,6 +154,20 @@ export function createAiPlatformGitopsCommitAction(
                 "Branch to commit to; created if missing. Defaults to aiPlatform.gitops.branch, else 'main'.",
             })
             .optional(),
+        remove: z =>
+          z
+            .boolean({
+              description:
+                'When true, targetPath is deleted from the repository instead of replaced (sourcePath is not read): how a decommission removes an endpoint. A folder already gone makes no commit.',
+            })
+            .optional(),
+        approval: z =>
+          z
+            .any()
+            .describe(
+              'Whether the change needs approval: { required, reasons, summary, policyResults, entityRef }, or the governance output of ai-platform:entity:validate / ai-platform:endpoint:plan ({ approvalRequired, approvalReasons, requirements }). When required the files go to a proposal branch proposals/<entity>-<id> and wait for an approver; the branch the catalog syncs is not touched.',
+            )
+            .optional(),
       },
       output: {
         commitId: z =>
@@ -165,6 +197,24 @@ export function createAiPlatformGitopsCommitAction(
             description:
               'False when the repository already held these files (or in a dry run) and no commit was made',
           }),
+        approvalRequired: z =>
+          z.boolean({
+            description:
+              'True when the change waits for approval on a proposal branch',
+          }),
+        proposalId: z =>
+          z
+            .string({
+              description: 'Id of the pending approval, when required',
+            })
+            .optional(),
+        approvalUrl: z =>
+          z
+            .string({
+              description:
+                'Link to the pending approval on the AI Platform page, when required',
+            })
+            .optional(),
       },
     },
     async handler(ctx) {
@@ -197,7 +247,9 @@ export function createAiPlatformGitopsCommitAction(
           `sourcePath '${sourcePathInput}' must be a folder inside the task workspace`,
         );
       }
-      const files = await readRenderedFiles(sourceDir, 'sourcePath');
+      const files = ctx.input.remove
+        ? []
+        : await readRenderedFiles(sourceDir, 'sourcePath');
 
       const loggableRepository = redactUrlCredentials(repository);
       const repoFiles = files.map(f =>
@@ -215,40 +267,171 @@ export function createAiPlatformGitopsCommitAction(
         logger: ctx.logger,
       };
 
+      const approval = parseApprovalInput(ctx.input.approval);
+      const entity = readCommittedEntity(files, approval.entityRef);
+      const contentHash = createHash('sha256');
+      contentHash.update(
+        JSON.stringify([loggableRepository, branch, targetPath]),
+      );
+      for (const file of files) {
+        contentHash.update(`\0${file.relativePath}\0`);
+        contentHash.update(
+          createHash('sha256').update(file.content).digest('hex'),
+        );
+      }
+      const changeKey = contentHash.digest('hex');
+
       let result;
+      let committedBranch = branch;
+      let proposalId: string | undefined;
       if (ctx.isDryRun) {
         result = await commitToGitopsRepository({ ...request, dryRun: true });
         ctx.logger.info(
-          `Dry run: would write ${files.length} file(s) to ${targetPath} in ${loggableRepository} branch '${branch}'; ${result.changedFiles.length} differ from the repository`,
+          `Dry run: would write ${
+            files.length
+          } file(s) to ${targetPath} in ${loggableRepository} ${
+            approval.required
+              ? `on a proposal branch off '${branch}', waiting for approval`
+              : `branch '${branch}'`
+          }; ${result.changedFiles.length} differ from the repository`,
         );
-      } else {
-        const contentHash = createHash('sha256');
-        contentHash.update(
-          JSON.stringify([loggableRepository, branch, targetPath]),
-        );
-        for (const file of files) {
-          contentHash.update(`\0${file.relativePath}\0`);
-          contentHash.update(
-            createHash('sha256').update(file.content).digest('hex'),
+      } else if (approval.required) {
+        if (!options.backend) {
+          throw new InputError(
+            'This change requires approval, but the scaffolder has no connection to the ai-platform backend to record it',
           );
         }
+        if (!entity) {
+          throw new InputError(
+            'This change requires approval, but the files hold no catalog-info.yaml to tell the entity: pass approval.entityRef',
+          );
+        }
+        const id = await ctx.checkpoint({
+          key: `ai-platform.approval.id.${changeKey}`,
+          fn: async () => randomUUID(),
+        });
+        committedBranch = `proposals/${entity.name}-${id.slice(0, 8)}`;
         result = await ctx.checkpoint({
-          key: `ai-platform.gitops.commit.${contentHash.digest('hex')}`,
+          key: `ai-platform.gitops.proposal.${changeKey}`,
+          fn: () =>
+            commitToGitopsRepository({
+              ...request,
+              branch: committedBranch,
+              baseBranch: branch,
+              includeDiff: true,
+              dryRun: false,
+            }),
+        });
+        if (result.changedFiles.length === 0) {
+          ctx.logger.info(
+            `'${branch}' already holds these files under ${targetPath}; nothing to approve`,
+          );
+          committedBranch = branch;
+        } else {
+          const backend = options.backend;
+          const proposal = {
+            id,
+            entityRef: entity.entityRef,
+            requester: ctx.user?.ref,
+            repository: loggableRepository,
+            branch,
+            proposalBranch: committedBranch,
+            targetPath,
+            commitId: result.commitId,
+            summary: approval.summary || commitMessage,
+            reasons: approval.reasons,
+            policyResults: approval.policyResults,
+            diff: result.diff ?? '',
+            riskTier: entity.riskTier,
+            taskId: ctx.task.id,
+          };
+          await ctx.checkpoint({
+            key: `ai-platform.approval.request.${id}`,
+            fn: async () => {
+              const recorded = await backend.requestApproval(
+                proposal,
+                await ctx.getInitiatorCredentials(),
+              );
+              return recorded.id;
+            },
+          });
+          proposalId = id;
+          await auditCommit(options.auditor, {
+            entityRef: entity.entityRef,
+            actor: ctx.user?.ref,
+            branch: committedBranch,
+            commitId: result.commitId,
+            proposalId,
+          });
+          ctx.logger.info(
+            `${entity.entityRef} needs approval (${
+              approval.reasons.join('; ') || 'approval required'
+            }): committed to proposal branch '${committedBranch}' as ${
+              result.commitId
+            }; '${branch}' is unchanged until an approver who is not the requester approves proposal ${id}`,
+          );
+        }
+      } else {
+        result = await ctx.checkpoint({
+          key: `ai-platform.gitops.commit.${changeKey}`,
           fn: () => commitToGitopsRepository({ ...request, dryRun: false }),
         });
         if (!result.created) {
           ctx.logger.info(
             `${targetPath} in ${loggableRepository} branch '${branch}' already holds these files; no new commit`,
           );
+        } else {
+          await auditCommit(options.auditor, {
+            entityRef: entity?.entityRef,
+            actor: ctx.user?.ref,
+            branch,
+            commitId: result.commitId,
+          });
+          if (entity && options.backend) {
+            // Best effort: the commit has landed; a missing audit row is logged, not fatal.
+            await options.backend
+              .recordAuditEvent(
+                {
+                  action: 'commit',
+                  entityRef: entity.entityRef,
+                  actor: ctx.user?.ref,
+                  decision: 'committed',
+                  riskTier: entity.riskTier,
+                  details: {
+                    branch,
+                    commitId: result.commitId,
+                    targetPath,
+                    changedFiles: result.changedFiles,
+                    taskId: ctx.task.id,
+                  },
+                },
+                await ctx.getInitiatorCredentials(),
+              )
+              .catch(error =>
+                ctx.logger.warn(
+                  `The commit was not recorded in the ai-platform audit trail: ${error}`,
+                ),
+              );
+          }
         }
       }
 
       ctx.output('commitId', result.commitId);
       ctx.output('repository', loggableRepository);
-      ctx.output('branch', branch);
+      ctx.output('branch', committedBranch);
       ctx.output('files', repoFiles);
       ctx.output('changedFiles', result.changedFiles);
       ctx.output('created', result.created);
+      ctx.output('approvalRequired', proposalId !== undefined);
+      if (proposalId) {
+        ctx.output('proposalId', proposalId);
+        ctx.output(
+          'approvalUrl',
+          `${appBaseUrl}/ai-platform?approval=${encodeURIComponent(
+            proposalId,
+          )}`,
+        );
+      }
     },
   });
 }

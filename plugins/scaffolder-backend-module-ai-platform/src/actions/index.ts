@@ -18,3 +18,7 @@ export {
   createAiPlatformEntityValidateAction,
   type AiPlatformEntityValidateActionOptions,
 } from './entityValidate';
+export {
+  createAiPlatformEndpointChangeAction,
+  type AiPlatformEndpointChangeActionOptions,
+} from './endpointChange';

@@ -158,6 +158,7 @@ describe('ai-platform:kubernetes:apply', () => {
     expect(output.cluster).toBe('gpu-eu-west-1');
     expect(output.skippedFiles).toEqual([
       'catalog-info.yaml',
+      'endpoint-request.json',
       'gateway/litellm-model.yaml',
     ]);
     expect(output.objects).toEqual([

@@ -28,6 +28,7 @@ export type GitopsCommitRequest = {
   branch: string;
   /** Normalized POSIX folder inside the repository, never the root. */
   targetPath: string;
+  /** The folder's new contents; none deletes the folder. */
   files: RenderedFile[];
   commitMessage: string;
   authorName: string;
@@ -36,7 +37,21 @@ export type GitopsCommitRequest = {
   logger: LoggerService;
   /** When true, compare only: nothing is committed or pushed and a missing local repository is not created. */
   dryRun: boolean;
+  /**
+   * The branch a missing `branch` starts from (a proposal branch starts from the synced
+   * branch); the repository's default branch when unset or missing.
+   */
+  baseBranch?: string;
+  /** When true, the result carries the unified diff of the change (truncated at {@link MAX_DIFF_CHARS}). */
+  includeDiff?: boolean;
 };
+
+/**
+ * Longest diff returned; a longer one is cut with a note saying so.
+ *
+ * @internal
+ */
+export const MAX_DIFF_CHARS = 256 * 1024;
 
 /**
  * Result of {@link commitToGitopsRepository}; a JSON value so it can be stored as a task checkpoint.
@@ -50,6 +65,8 @@ export type GitopsCommitResult = {
   created: boolean;
   /** Repository paths added, modified or deleted by the change. */
   changedFiles: string[];
+  /** Unified diff of the change against the branch (or its base), when asked for. */
+  diff?: string;
 };
 
 /**
@@ -149,10 +166,32 @@ export async function commitToGitopsRepository(
         scratchDir,
       );
     } else {
-      // The branch does not exist yet: start it from the default branch, or
-      // as the first commit of an empty repository.
+      // The branch does not exist yet: start it from the base branch or the
+      // default branch, or as the first commit of an empty repository.
+      const baseExists =
+        request.baseBranch &&
+        (
+          await git.run(
+            [
+              'ls-remote',
+              '--heads',
+              '--',
+              repository,
+              `refs/heads/${request.baseBranch}`,
+            ],
+            scratchDir,
+          )
+        ).trim();
       await git.run(
-        ['clone', '--quiet', '--depth=1', '--', repository, checkoutDir],
+        [
+          'clone',
+          '--quiet',
+          '--depth=1',
+          ...(baseExists ? [`--branch=${request.baseBranch}`] : []),
+          '--',
+          repository,
+          checkoutDir,
+        ],
         scratchDir,
       );
       const defaultHead = await git.tryRun(
@@ -170,13 +209,17 @@ export async function commitToGitopsRepository(
     }
 
     const targetDir = resolveSafeChildPath(checkoutDir, targetPath);
+    // No files removes the folder (a decommission); a folder already gone is no change.
+    const targetExisted = await pathExists(targetDir);
     await fs.rm(targetDir, { recursive: true, force: true });
     for (const file of files) {
       const filePath = resolveSafeChildPath(targetDir, file.relativePath);
       await fs.mkdir(path.dirname(filePath), { recursive: true });
       await fs.writeFile(filePath, file.content);
     }
-    await git.run(['add', '--all', '--', targetPath], checkoutDir);
+    if (files.length > 0 || targetExisted) {
+      await git.run(['add', '--all', '--', targetPath], checkoutDir);
+    }
     const changedFiles = (
       await git.run(
         ['diff', '--cached', '--name-only', '-z', '--no-renames'],
@@ -193,8 +236,24 @@ export async function commitToGitopsRepository(
         )
       )?.trim() ?? '';
 
+    let diff: string | undefined;
+    if (request.includeDiff) {
+      diff = await git.run(
+        ['diff', '--cached', '--no-renames', '--no-color'],
+        checkoutDir,
+      );
+      if (diff.length > MAX_DIFF_CHARS) {
+        diff = `${diff.slice(
+          0,
+          MAX_DIFF_CHARS,
+        )}\n… diff truncated at ${MAX_DIFF_CHARS} characters of ${
+          diff.length
+        }\n`;
+      }
+    }
+
     if (dryRun || changedFiles.length === 0) {
-      return { commitId: currentHead, created: false, changedFiles };
+      return { commitId: currentHead, created: false, changedFiles, diff };
     }
 
     await git.run(
@@ -250,7 +309,12 @@ export async function commitToGitopsRepository(
         ).trim();
         if (rebasedHead === remoteHead) {
           // The same change landed concurrently; our commit became empty.
-          return { commitId: remoteHead, created: false, changedFiles: [] };
+          return {
+            commitId: remoteHead,
+            created: false,
+            changedFiles: [],
+            diff,
+          };
         }
       }
     }
@@ -259,7 +323,7 @@ export async function commitToGitopsRepository(
     logger.info(
       `Committed ${changedFiles.length} changed file(s) under ${targetPath} to ${loggableRepository} branch '${branch}' as ${commitId}`,
     );
-    return { commitId, created: true, changedFiles };
+    return { commitId, created: true, changedFiles, diff };
   } finally {
     await fs.rm(scratchDir, { recursive: true, force: true });
   }

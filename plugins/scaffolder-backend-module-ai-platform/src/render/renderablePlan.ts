@@ -22,10 +22,16 @@ export const renderablePlanSchema = z.object({
     runtime: z.enum(['vllm', 'kserve', 'kserve-llm']),
     contextTokens: z.number().int().positive(),
     tensorParallelSize: z.number().int().positive(),
-    replicas: z.object({
-      min: z.number().int().min(0),
-      max: z.number().int().min(1),
-    }),
+    maxConcurrentSequences: z.number().int().positive().optional(),
+    replicas: z
+      .object({
+        min: z.number().int().min(0),
+        max: z.number().int().min(0),
+      })
+      .refine(r => r.min <= r.max && (r.max >= 1 || r.min === 0), {
+        message:
+          'min must not exceed max, and max must be at least 1 unless the endpoint is paused (min = max = 0)',
+      }),
     dataClassification: z.enum([
       'public',
       'internal',
@@ -63,6 +69,13 @@ export const renderablePlanSchema = z.object({
   }),
   cluster: z.object({ name: z.string().min(1) }),
   memoryFit: z.object({ weightsGiB: z.number().positive() }),
+  /** The replicas a paused endpoint had before its pause; resume restores them. */
+  pausedFrom: z
+    .object({
+      min: z.number().int().min(0),
+      max: z.number().int().min(1),
+    })
+    .optional(),
 });
 
 /**
@@ -87,4 +100,13 @@ export function parseRenderablePlan(plan: unknown): RenderablePlan {
     );
   }
   return parsed.data;
+}
+
+/**
+ * True for a paused endpoint: min = max = 0 replicas.
+ *
+ * @internal
+ */
+export function isPausedPlan(plan: RenderablePlan): boolean {
+  return plan.request.replicas.min === 0 && plan.request.replicas.max === 0;
 }

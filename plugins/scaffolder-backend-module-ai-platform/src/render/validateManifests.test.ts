@@ -57,7 +57,12 @@ async function renderManifests(input: Record<string, unknown> = {}) {
   );
   return Object.fromEntries(
     (files as string[])
-      .filter(f => !f.includes('/') && f !== 'catalog-info.yaml')
+      .filter(
+        f =>
+          !f.includes('/') &&
+          f !== 'catalog-info.yaml' &&
+          f !== 'endpoint-request.json',
+      )
       .map(f => [
         f,
         yaml.parse(

@@ -6,7 +6,11 @@ import {
   textColumnProblem,
 } from '../eventTextColumns';
 import { normalizeTelemetryEntityRef } from '../telemetrySubject';
-import { TelemetryEvent } from '../TelemetryStore';
+import {
+  TELEMETRY_REPORTERS,
+  TelemetryEvent,
+  TelemetryReporter,
+} from '../TelemetryStore';
 import { InsertColumn } from './batchUpsert';
 import { memoized } from './telemetryTables';
 
@@ -32,7 +36,13 @@ export interface EventRow {
   cost_source: string | null;
   ttft_ms: number | null;
   latency_ms: number;
+  reporter: TelemetryReporter | null;
+  match_key: string | null;
+  trace_id: string | null;
 }
+
+/** Characters `match_key` holds (`varchar(255)`). */
+const MATCH_KEY_MAX_CHARS = 255;
 
 export const EVENT_COLUMNS: ReadonlyArray<InsertColumn<EventRow>> = [
   ['id', 'text'],
@@ -55,6 +65,9 @@ export const EVENT_COLUMNS: ReadonlyArray<InsertColumn<EventRow>> = [
   ['cost_source', 'text'],
   ['ttft_ms', 'float8'],
   ['latency_ms', 'float8'],
+  ['reporter', 'text'],
+  ['match_key', 'text'],
+  ['trace_id', 'text'],
 ];
 
 /**
@@ -134,6 +147,18 @@ function toEventRow(
   if (event.ttftMs !== null) {
     assertNonNegativeNumber(event.ttftMs, 'ttftMs', index);
   }
+  const reporter = event.reporter ?? null;
+  if (reporter !== null && !TELEMETRY_REPORTERS.includes(reporter)) {
+    throw new InputError(
+      `Telemetry event ${index}: 'reporter' must be one of ${TELEMETRY_REPORTERS.map(
+        name => `'${name}'`,
+      ).join(', ')}, got ${describeValue(reporter)}`,
+    );
+  }
+  const matchKey = event.matchKey ?? null;
+  if (matchKey !== null) {
+    assertNonEmptyString(matchKey, 'matchKey', index);
+  }
   return {
     id: timeOrderedEventId(batchTimeHex, index),
     source: event.source,
@@ -159,7 +184,29 @@ function toEventRow(
     // completionStartTime = endTime), so it is never stored.
     ttft_ms: event.streamed ? event.ttftMs : null,
     latency_ms: event.latencyMs,
+    reporter,
+    // A key that would not be stored the same way on both databases only
+    // costs the exact match (the fallback match still applies): the call
+    // itself is stored.
+    match_key:
+      matchKey !== null &&
+      textColumnProblem(matchKey.trim(), MATCH_KEY_MAX_CHARS) === null
+        ? matchKey.trim()
+        : null,
+    // Only a W3C trace id is kept; anything else only costs the trace match.
+    trace_id: normalizedTraceId(event.traceId),
   };
+}
+
+/** A W3C trace id in lower case, or null when `value` is none. */
+export function normalizedTraceId(value: unknown): string | null {
+  if (typeof value !== 'string') {
+    return null;
+  }
+  const traceId = value.trim().toLowerCase();
+  return /^[0-9a-f]{32}$/.test(traceId) && !/^0+$/.test(traceId)
+    ? traceId
+    : null;
 }
 
 /** Text columns of an event row and the characters each holds. */

@@ -10,8 +10,10 @@ import {
   UNATTRIBUTED_SUBJECT_PREFIX,
 } from '../telemetrySubject';
 import {
+  AgentEndpointHour,
   FirstTelemetry,
   LatencyPercentilesMs,
+  SubjectHourTokens,
   SubjectUsage,
   SubjectUsageTotals,
   TimeseriesMetric,
@@ -24,6 +26,7 @@ import {
 } from '../TelemetryStore';
 import { MAX_ROWS_PER_STATEMENT } from './batchUpsert';
 import {
+  AGENT_ENDPOINT_TABLE,
   EVENTS_TABLE,
   HOUR_MS,
   hourStartOf,
@@ -295,6 +298,73 @@ export class TelemetryQueries {
     return totals;
   }
 
+  async getAgentEndpointHours(
+    options: { agentEntityRefs: string[] } & TimeWindow,
+  ): Promise<AgentEndpointHour[]> {
+    const { fromMs, toMs } = hourAlignedWindow(options);
+    const result: AgentEndpointHour[] = [];
+    for (const refs of chunk([...new Set(options.agentEntityRefs)], 1)) {
+      const rows = await this.db(AGENT_ENDPOINT_TABLE)
+        .whereIn('agent_entity_ref', refs)
+        .andWhere('hour_start', '>=', fromMs)
+        .andWhere('hour_start', '<', toMs)
+        .andWhere('requests', '>', 0)
+        .orderBy(['agent_entity_ref', 'endpoint_ref', 'hour_start'])
+        .select<Array<Record<string, unknown>>>(
+          'agent_entity_ref',
+          'endpoint_ref',
+          'hour_start',
+          'requests',
+          'input_tokens',
+          'output_tokens',
+          'cost_usd',
+        );
+      for (const row of rows) {
+        result.push({
+          agentEntityRef: String(row.agent_entity_ref),
+          endpointRef: String(row.endpoint_ref),
+          hourStartMs: toNumber(row.hour_start),
+          requests: toNumber(row.requests),
+          inputTokens: toNumber(row.input_tokens),
+          outputTokens: toNumber(row.output_tokens),
+          costUsd: toNumber(row.cost_usd),
+        });
+      }
+    }
+    return result;
+  }
+
+  async getHourlyTokensBySubject(
+    options: { subjects: string[] } & TimeWindow,
+  ): Promise<Map<string, SubjectHourTokens[]>> {
+    const { fromMs, toMs } = hourAlignedWindow(options);
+    const result = new Map<string, SubjectHourTokens[]>();
+    for (const subjects of chunk([...new Set(options.subjects)], 1)) {
+      const rows = await this.db(ROLLUPS_TABLE)
+        .whereIn('subject', subjects)
+        .andWhere('hour_start', '>=', fromMs)
+        .andWhere('hour_start', '<', toMs)
+        .orderBy(['subject', 'hour_start'])
+        .select<Array<Record<string, unknown>>>(
+          'subject',
+          'hour_start',
+          'input_tokens',
+          'output_tokens',
+        );
+      for (const row of rows) {
+        const subject = String(row.subject);
+        const hours = result.get(subject) ?? [];
+        hours.push({
+          hourStartMs: toNumber(row.hour_start),
+          inputTokens: toNumber(row.input_tokens),
+          outputTokens: toNumber(row.output_tokens),
+        });
+        result.set(subject, hours);
+      }
+    }
+    return result;
+  }
+
   async getFirstTelemetryBySubject(
     subjects: string[],
   ): Promise<Map<string, FirstTelemetry>> {
@@ -337,6 +407,8 @@ export class TelemetryQueries {
       for (const ref of refs) {
         const [row] = await this.db(EVENTS_TABLE)
           .where(column, ref)
+          // A second report of a call counts with its first, not alone.
+          .whereNull('merged_into_event_id')
           .select<Array<Record<string, unknown>>>(
             this.db.raw('MIN(occurred_at) as first_occurred_at'),
           );

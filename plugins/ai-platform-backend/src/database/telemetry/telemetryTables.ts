@@ -4,6 +4,8 @@ import { Knex } from 'knex';
 export const EVENTS_TABLE = 'ai_platform_events';
 export const ROLLUPS_TABLE = 'ai_platform_rollups_hourly';
 export const SKETCH_TABLE = 'ai_platform_sketch_buckets';
+export const AGENT_ENDPOINT_TABLE = 'ai_platform_agent_endpoint_hourly';
+export const TRACE_USAGE_TABLE = 'ai_platform_trace_usage';
 
 export const HOUR_MS = 60 * 60 * 1000;
 

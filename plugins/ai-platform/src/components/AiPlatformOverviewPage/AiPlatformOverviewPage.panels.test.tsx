@@ -144,8 +144,9 @@ describe('AiPlatformOverviewPage panels', () => {
       .slice(1)
       .map(row => row.textContent);
     expect(rows).toEqual([
-      'ml-platform$2,810.25 (2)$0.00 (0)',
-      'support-experience$0.00 (0)$1,234.50 (1)',
+      // Endpoints, of which GPU-hours, of which estimated, idle GPU, agents.
+      'ml-platform$2,810.25 (2)$310.00$310.00 estimate$0.00$0.00 (0)',
+      'support-experience$0.00 (0)$0.00$0.00$0.00$1,234.50 (1)',
     ]);
     expect(spend).toHaveTextContent('since 2026-11-01 UTC');
     expect(spend).toHaveTextContent(

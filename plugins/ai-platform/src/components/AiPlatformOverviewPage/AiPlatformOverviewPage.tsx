@@ -32,10 +32,12 @@ import {
 } from './aiPlatformFleet';
 import { GoldenPathAdoptionPanel } from './GoldenPathAdoptionPanel';
 import { GpuAllocationPanel } from './GpuAllocationPanel';
+import { GpuCostPanel } from './GpuCostPanel';
 import { SpendByTeamPanel } from './SpendByTeamPanel';
 import { TelemetrySetupHelp } from './TelemetrySetupHelp';
 import { TimeToFirstInferencePanel } from './TimeToFirstInferencePanel';
 import { UnattributedTelemetryPanel } from './UnattributedTelemetryPanel';
+import { PendingApprovals } from '../PendingApprovals';
 import { AgentTable } from './AgentTable';
 import { FleetSummaryTiles } from './FleetSummaryTiles';
 import { ModelEndpointTable } from './ModelEndpointTable';
@@ -184,6 +186,11 @@ function FleetPanels(props: {
       <Grid item xs={12} lg={6}>
         <TimeToFirstInferencePanel goldenPaths={summary.goldenPaths} />
       </Grid>
+      {summary.gpuCost && (
+        <Grid item xs={12}>
+          <GpuCostPanel gpuCost={summary.gpuCost} />
+        </Grid>
+      )}
       <Grid item xs={12} lg={6}>
         <SpendByTeamPanel
           spendByTeam={summary.spendByTeam}
@@ -219,6 +226,9 @@ function OverviewContent() {
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <FleetSummaryTiles summary={value.summary} />
+      </Grid>
+      <Grid item xs={12}>
+        <PendingApprovals />
       </Grid>
       <Grid item xs={12}>
         {value.modelEndpoints.length > 0 ? (
@@ -257,7 +267,7 @@ export function AiPlatformOverviewPage() {
     <Page themeId="tool">
       <Header
         title="AI Platform"
-        subtitle="Model endpoints and agents across the organization: grades, spend, golden-path adoption and GPU allocation"
+        subtitle="Model endpoints and agents across the organization: grades, spend, GPU cost, golden-path adoption and GPU allocation"
       />
       <Content>
         <OverviewContent />

@@ -3,6 +3,8 @@ import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
 import Typography from '@mui/material/Typography';
 import { FleetNumbers, ModelEndpointRow } from './aiPlatformFleet';
 import { scorecardColumns } from './fleetColumns';
+import { compareNullableNumbers, formatUsd } from './fleetDisplay';
+import { CostBasisLabel } from '../CostBasis';
 
 type TableRow = ModelEndpointRow & FleetNumbers;
 
@@ -16,6 +18,37 @@ function describeServing(row: ModelEndpointRow): string {
     return row.provider ? `Managed · ${row.provider}` : 'Managed';
   }
   return row.servingMode ?? NOT_SET;
+}
+
+/**
+ * Cost per million output tokens with its basis (GPU-hours or the gateway's
+ * per-call cost), so self-hosted and managed endpoints compare; `—` with the
+ * reason when no output token was served.
+ */
+function UnitCostCell(props: { row: TableRow }) {
+  const unitCost = props.row.fleet?.unitCost;
+  if (!unitCost) {
+    return <>{NOT_SET}</>;
+  }
+  const perMillion = unitCost.perMillionOutputTokensUsd;
+  return (
+    <>
+      {perMillion === null ? (
+        <Typography
+          variant="body2"
+          component="span"
+          title="No output tokens served this month"
+        >
+          {NOT_SET}
+        </Typography>
+      ) : (
+        `${formatUsd(perMillion)} / M output tokens`
+      )}
+      <Typography component="div" variant="caption">
+        <CostBasisLabel basis={unitCost.basis} short />
+      </Typography>
+    </>
+  );
 }
 
 const columns: TableColumn<TableRow>[] = [
@@ -44,6 +77,18 @@ const columns: TableColumn<TableRow>[] = [
       ),
   },
   ...scorecardColumns<TableRow>(),
+  {
+    title: 'Unit cost',
+    cellStyle: { whiteSpace: 'nowrap' },
+    field: 'unitCostPerMillionOutputTokensUsd',
+    type: 'numeric',
+    customSort: (a, b) =>
+      compareNullableNumbers(
+        a.unitCostPerMillionOutputTokensUsd,
+        b.unitCostPerMillionOutputTokensUsd,
+      ),
+    render: row => <UnitCostCell row={row} />,
+  },
   {
     title: 'Serving',
     field: 'servingMode',

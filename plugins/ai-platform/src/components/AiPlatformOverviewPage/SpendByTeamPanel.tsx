@@ -1,5 +1,6 @@
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { BarChart } from '@mui/x-charts/BarChart';
+import Box from '@mui/material/Box';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
@@ -10,10 +11,36 @@ import { TeamSpend } from '../../api';
 import { entityName, formatUsd } from './fleetDisplay';
 import { FleetPanel } from './FleetPanel';
 import { NO_OWNER } from './aiPlatformFleet';
+import { EstimateChip } from '../CostBasis';
+
+/** The GPU, estimated and idle parts of a team's endpoint spend. */
+function GpuParts(props: { team: TeamSpend }) {
+  const { team } = props;
+  const estimated = team.estimatedSpendMtdUsd ?? 0;
+  return (
+    <>
+      <TableCell align="right">
+        {formatUsd(team.selfHostedGpuSpendMtdUsd ?? 0)}
+      </TableCell>
+      <TableCell align="right">
+        {formatUsd(estimated)}
+        {estimated > 0 && (
+          <>
+            {' '}
+            <EstimateChip />
+          </>
+        )}
+      </TableCell>
+      <TableCell align="right">{formatUsd(team.idleCostMtdUsd ?? 0)}</TableCell>
+    </>
+  );
+}
 
 /**
  * Month-to-date spend per owning group, model endpoints and agents side by
- * side (an agent's call also counts for the endpoint it calls).
+ * side (an agent's call also counts for the endpoint it calls); of the
+ * endpoints' spend, the part from GPU-hours, the part estimated from specs,
+ * and the idle GPU cost, where the backend sends them.
  */
 export function SpendByTeamPanel(props: {
   spendByTeam: TeamSpend[];
@@ -21,6 +48,9 @@ export function SpendByTeamPanel(props: {
   deniedEntityCount: number;
 }) {
   const { spendByTeam, monthStart, deniedEntityCount } = props;
+  const showsGpuParts = spendByTeam.some(
+    team => team.selfHostedGpuSpendMtdUsd !== undefined,
+  );
   const teamLabel = (owner: string) =>
     owner === NO_OWNER ? 'No owner' : entityName(owner);
   return (
@@ -29,7 +59,7 @@ export function SpendByTeamPanel(props: {
       subtitle={`Month to date (since ${monthStart.slice(
         0,
         10,
-      )} UTC), per owning group. A call an agent makes counts for the agent and for the model endpoint it calls, so the two are shown side by side, not added.`}
+      )} UTC), per owning group. A call an agent makes counts for the agent and for the model endpoint it calls, so the two are shown side by side, not added. A self-hosted endpoint's spend is its GPU cost (GPU-hours × price); estimated means from the spec, without Prometheus.`}
     >
       {spendByTeam.length === 0 ? (
         <Typography variant="body2">
@@ -75,46 +105,64 @@ export function SpendByTeamPanel(props: {
               margin={{ left: 150, right: 20, top: 50, bottom: 40 }}
             />
           </figure>
-          <Table size="small" aria-label="Spend by team, month to date">
-            <TableHead>
-              <TableRow>
-                <TableCell>Team</TableCell>
-                <TableCell align="right">Model endpoints</TableCell>
-                <TableCell align="right">Agents</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {spendByTeam.map(team => (
-                <TableRow key={team.owner}>
-                  <TableCell>
-                    {team.owner === NO_OWNER ? (
-                      'No owner'
-                    ) : (
-                      <EntityRefLink
-                        entityRef={team.owner}
-                        defaultKind="group"
-                        hideIcon
-                      />
-                    )}
-                  </TableCell>
-                  <TableCell align="right">
-                    {formatUsd(team.modelEndpointSpendMtdUsd)}
-                    <Typography variant="caption" color="text.secondary">
-                      {' '}
-                      ({team.modelEndpointCount})
-                    </Typography>
-                  </TableCell>
-                  <TableCell align="right">
-                    {formatUsd(team.agentSpendMtdUsd)}
-                    <Typography variant="caption" color="text.secondary">
-                      {' '}
-                      ({team.agentCount})
-                    </Typography>
-                  </TableCell>
+          {/* Amounts never break inside a number; a narrow panel scrolls. */}
+          <Box sx={{ overflowX: 'auto' }}>
+            <Table
+              size="small"
+              aria-label="Spend by team, month to date"
+              sx={{
+                '& td, & th': { px: 1 },
+                '& tbody .MuiTableCell-alignRight': { whiteSpace: 'nowrap' },
+              }}
+            >
+              <TableHead>
+                <TableRow>
+                  <TableCell>Team</TableCell>
+                  <TableCell align="right">Model endpoints</TableCell>
+                  {showsGpuParts && (
+                    <>
+                      <TableCell align="right">of which GPU-hours</TableCell>
+                      <TableCell align="right">of which estimated</TableCell>
+                      <TableCell align="right">Idle GPU</TableCell>
+                    </>
+                  )}
+                  <TableCell align="right">Agents</TableCell>
                 </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+              </TableHead>
+              <TableBody>
+                {spendByTeam.map(team => (
+                  <TableRow key={team.owner}>
+                    <TableCell>
+                      {team.owner === NO_OWNER ? (
+                        'No owner'
+                      ) : (
+                        <EntityRefLink
+                          entityRef={team.owner}
+                          defaultKind="group"
+                          hideIcon
+                        />
+                      )}
+                    </TableCell>
+                    <TableCell align="right">
+                      {formatUsd(team.modelEndpointSpendMtdUsd)}
+                      <Typography variant="caption" color="text.secondary">
+                        {' '}
+                        ({team.modelEndpointCount})
+                      </Typography>
+                    </TableCell>
+                    {showsGpuParts && <GpuParts team={team} />}
+                    <TableCell align="right">
+                      {formatUsd(team.agentSpendMtdUsd)}
+                      <Typography variant="caption" color="text.secondary">
+                        {' '}
+                        ({team.agentCount})
+                      </Typography>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </Box>
         </>
       )}
       {deniedEntityCount > 0 && (

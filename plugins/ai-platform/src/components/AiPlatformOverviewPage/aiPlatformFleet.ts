@@ -183,6 +183,8 @@ export interface FleetNumbers {
   fleet?: FleetEntitySummary;
   level: string | null;
   spendMtdUsd: number | null;
+  /** Cost per million output tokens (GPU or gateway cost), for sorting. */
+  unitCostPerMillionOutputTokensUsd: number | null;
   ttftP95Ms: number | null;
   evalScore: number | null;
 }
@@ -205,6 +207,8 @@ export function withFleetNumbers<T extends { id: string }>(
       fleet: item,
       level: item?.level ?? null,
       spendMtdUsd: item?.spendMtdUsd ?? null,
+      unitCostPerMillionOutputTokensUsd:
+        item?.unitCost?.perMillionOutputTokensUsd ?? null,
       ttftP95Ms: item?.ttftP95Ms ?? null,
       evalScore: item?.evalScore ?? null,
     };

@@ -6,6 +6,7 @@ import { ScorecardCheckStatus } from '../../api';
 import { FleetNumbers } from './aiPlatformFleet';
 import { formatMs } from '@ai-platform/plugin-ai-platform-common';
 import { compareNullableNumbers, formatUsd } from './fleetDisplay';
+import { CostBasisLabel } from '../CostBasis';
 
 const NOT_SET = '—';
 
@@ -53,6 +54,38 @@ function StatusValue(props: {
 }
 
 /**
+ * Month-to-date spend with its basis (`GPU · Prometheus`, `GPU · estimate`
+ * with an estimate chip, `gateway`); why it is missing when the backend
+ * says.
+ */
+function SpendCell(props: { row: FleetNumbers }) {
+  const { row } = props;
+  const basis = row.fleet?.costBasis ?? null;
+  const reason = row.fleet?.costUnavailableReason ?? null;
+  if (row.spendMtdUsd === null) {
+    return reason ? (
+      <Tooltip title={reason}>
+        <Typography variant="body2" color="warning.main">
+          unavailable
+        </Typography>
+      </Tooltip>
+    ) : (
+      <>{NOT_SET}</>
+    );
+  }
+  return (
+    <>
+      {formatUsd(row.spendMtdUsd)}
+      {basis && (
+        <Typography component="div" variant="caption">
+          <CostBasisLabel basis={basis} short />
+        </Typography>
+      )}
+    </>
+  );
+}
+
+/**
  * The grade, spend, TTFT and eval columns shared by the endpoint and agent
  * tables; nulls (no data) sort last.
  */
@@ -80,7 +113,7 @@ export function scorecardColumns<T extends FleetNumbers>(): TableColumn<T>[] {
         if (row.fleet && !row.fleet.telemetryReadable) {
           return <NoTelemetryAccess />;
         }
-        return row.spendMtdUsd === null ? NOT_SET : formatUsd(row.spendMtdUsd);
+        return <SpendCell row={row} />;
       },
     },
     {

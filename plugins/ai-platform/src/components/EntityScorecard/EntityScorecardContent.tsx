@@ -12,8 +12,10 @@ import Typography from '@mui/material/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { aiPlatformApiRef, isPermissionDeniedError } from '../../api';
 import { ScorecardLevelBadge } from '../ScorecardStatus';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   CostPanel,
+  EfficiencyPanel,
   EvalsPanel,
   ReliabilityPanel,
   ScorecardPanelProps,
@@ -23,34 +25,48 @@ import {
 } from './panels';
 import { groupChecksIntoPanels } from './scorecardDisplay';
 import { ScorecardSetupHelp } from './ScorecardSetupHelp';
+import { ScorecardPanel } from './panels/ScorecardPanel';
+import { AgentRunsPanel } from '../AgentRuns';
 
 function ScorecardPanelById(
-  props: ScorecardPanelProps & { ttftTrend: TtftTrendState },
+  props: ScorecardPanelProps & {
+    ttftTrend: TtftTrendState;
+    entityRef: CompoundEntityRef;
+  },
 ) {
-  const { ttftTrend, ...panelProps } = props;
+  const { ttftTrend, entityRef, ...panelProps } = props;
   switch (panelProps.panel.id) {
     case 'cost':
-      return <CostPanel {...panelProps} />;
+      return <CostPanel {...panelProps} entityRef={entityRef} />;
+    case 'efficiency':
+      return <EfficiencyPanel {...panelProps} />;
     case 'ttft':
       return <TtftPanel {...panelProps} trend={ttftTrend} />;
     case 'evals':
       return <EvalsPanel {...panelProps} />;
     case 'reliability':
       return <ReliabilityPanel {...panelProps} />;
+    case 'agent':
+      return <AgentRunsPanel {...panelProps} entityRef={entityRef} />;
     default:
-      return null;
+      return <ScorecardPanel {...panelProps} />;
   }
 }
 
 /**
  * The scorecard tab of a ModelEndpoint or Agent: its level and every check,
- * grouped into Cost, TTFT, Evals and Reliability panels, each with value,
- * threshold, window, source and status history, and the hourly TTFT p95
- * trend against the SLO.
+ * grouped into Cost, GPU efficiency (self-hosted endpoints), TTFT, Evals and
+ * Reliability panels, each with value, threshold, window, source and status
+ * history, and the hourly TTFT p95 trend against the SLO. The Cost panel
+ * shows the month-to-date cost with where it came from (GPU-hours from
+ * Prometheus, estimated from the spec, or the gateway's per-call cost), unit
+ * cost and, for a self-hosted endpoint, GPU-hours, price, forecast,
+ * utilisation, idle cost, saturation and right-sizing.
  *
  * @remarks
  * Makes two requests: the scorecard and one time series (TTFT p95 per
- * hour). Month-to-date usage (unit costs, TTFT p50, request volume, the
+ * hour); a third for a ModelEndpoint with a cost: the unit costs of the
+ * other endpoints of its type to compare. Month-to-date usage (unit costs, TTFT p50, request volume, the
  * gateway histogram estimate) and daily spend and request trends are shown
  * when the scorecard response carries them.
  *
@@ -90,7 +106,7 @@ export function EntityScorecardContent() {
     return <ResponseErrorPanel error={scorecard.error} />;
   }
   const result = scorecard.value!;
-  if (result.checks.length === 0) {
+  if (result.checks.length === 0 && !result.cost) {
     return <ScorecardSetupHelp evaluated={result.evaluatedAt !== null} />;
   }
 
@@ -107,13 +123,17 @@ export function EntityScorecardContent() {
         </Typography>
       </Stack>
       <Grid container spacing={2}>
-        {groupChecksIntoPanels(result.checks).map(({ panel, checks }) => (
-          <Grid item xs={12} lg={6} key={panel.id}>
+        {groupChecksIntoPanels(result.checks, {
+          gpuEndpoint: Boolean(result.cost?.gpu),
+          agent: entity.kind.toLocaleLowerCase('en-US') === 'agent',
+        }).map(({ panel, checks }) => (
+          <Grid item xs={12} lg={panel.id === 'agent' ? 12 : 6} key={panel.id}>
             <ScorecardPanelById
               panel={panel}
               checks={checks}
               scorecard={result}
               ttftTrend={ttftTimeseries}
+              entityRef={entityRef}
             />
           </Grid>
         ))}

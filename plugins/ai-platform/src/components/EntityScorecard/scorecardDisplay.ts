@@ -14,7 +14,15 @@ import type {
 } from '../../api';
 
 /** The panels of the scorecard tab, in display order. */
-export type ScorecardPanelId = 'cost' | 'ttft' | 'evals' | 'reliability';
+export type ScorecardPanelId =
+  | 'cost'
+  | 'efficiency'
+  | 'ttft'
+  | 'evals'
+  | 'reliability'
+  | 'agent'
+  | 'governance'
+  | 'other';
 
 /** What a panel shows, and what to set in the entity spec to get checks. */
 export interface ScorecardPanelDefinition {
@@ -22,8 +30,11 @@ export interface ScorecardPanelDefinition {
   title: string;
   /** Shown when the entity declares no threshold for this panel. */
   whenEmpty: string;
-  includes(checkId: string): boolean;
+  includes(check: Pick<ScorecardCheck, 'checkId' | 'category'>): boolean;
 }
+
+/** The GPU checks of a self-hosted endpoint. */
+const EFFICIENCY_CHECK_IDS = ['gpu-idle', 'saturation'];
 
 export const scorecardPanels: ScorecardPanelDefinition[] = [
   {
@@ -31,21 +42,29 @@ export const scorecardPanels: ScorecardPanelDefinition[] = [
     title: 'Cost',
     whenEmpty:
       'No budget checks: set spec.budget.monthlyUsd to compare spend with a budget.',
-    includes: checkId => checkId.startsWith('budget-'),
+    includes: ({ checkId }) => checkId.startsWith('budget-'),
+  },
+  {
+    id: 'efficiency',
+    title: 'GPU efficiency',
+    whenEmpty:
+      "No GPU efficiency checks yet: they need GPU utilisation and vLLM series from the cluster's Prometheus (aiPlatform.telemetry.prometheus).",
+    includes: ({ checkId, category }) =>
+      category === 'efficiency' || EFFICIENCY_CHECK_IDS.includes(checkId),
   },
   {
     id: 'ttft',
     title: 'TTFT',
     whenEmpty:
       'No time-to-first-token check: set spec.slo.ttftP95Ms to compare TTFT p95 with an SLO.',
-    includes: checkId => checkId === 'ttft-p95',
+    includes: ({ checkId }) => checkId === 'ttft-p95',
   },
   {
     id: 'evals',
     title: 'Evals',
     whenEmpty:
       'No eval checks: list eval suites with a minScore in spec.evals and upload their results.',
-    includes: checkId =>
+    includes: ({ checkId }) =>
       checkId.startsWith('eval:') || checkId.startsWith('eval-regression:'),
   },
   {
@@ -53,9 +72,32 @@ export const scorecardPanels: ScorecardPanelDefinition[] = [
     title: 'Reliability',
     whenEmpty:
       'No reliability check: set spec.slo.errorRatePercent to compare the error rate with an SLO.',
-    includes: checkId => checkId === 'error-rate',
+    includes: ({ checkId }) => checkId === 'error-rate',
+  },
+  {
+    id: 'agent',
+    title: 'Runs and tools',
+    whenEmpty:
+      'No agent checks yet: they are evaluated from invoke_agent and execute_tool spans (set spec.slo.runSuccessPercent, spec.slo.runP95Ms or spec.budget.perRunUsd to change the thresholds).',
+    includes: ({ checkId, category }) =>
+      category === 'agent' || checkId.startsWith('agent-'),
+  },
+  {
+    id: 'governance',
+    title: 'Governance',
+    whenEmpty: '',
+    includes: ({ checkId, category }) =>
+      category === 'governance' || checkId.startsWith('governance:'),
   },
 ];
+
+/** Checks of a category or id this version of the tab does not know. */
+const otherChecksPanel: ScorecardPanelDefinition = {
+  id: 'other',
+  title: 'Other checks',
+  whenEmpty: '',
+  includes: () => true,
+};
 
 /**
  * Month-to-date before forecast, and each eval suite's score directly above
@@ -73,18 +115,43 @@ function checkSortKey(checkId: string): string {
   return `3:${checkId}`;
 }
 
-/** The checks of each panel, in the order of {@link scorecardPanels}. */
+/**
+ * The checks of each panel, in the order of {@link scorecardPanels}. The
+ * GPU efficiency panel is left out unless it has checks or the entity is
+ * self-hosted (`gpuEndpoint`), the runs and tools panel unless it has checks
+ * or the entity is an Agent (`agent`), the governance panel unless it has
+ * checks (requirements of aiPlatform.governance that apply); checks no panel takes (a category this
+ * version does not know) go to a last "Other checks" panel.
+ */
 export function groupChecksIntoPanels(
   checks: ScorecardCheck[],
+  options: { gpuEndpoint?: boolean; agent?: boolean } = {},
 ): Array<{ panel: ScorecardPanelDefinition; checks: ScorecardCheck[] }> {
-  return scorecardPanels.map(panel => ({
-    panel,
-    checks: checks
-      .filter(check => panel.includes(check.checkId))
-      .sort((a, b) =>
-        checkSortKey(a.checkId).localeCompare(checkSortKey(b.checkId)),
-      ),
-  }));
+  const byCheckSortKey = (a: ScorecardCheck, b: ScorecardCheck) =>
+    checkSortKey(a.checkId).localeCompare(checkSortKey(b.checkId));
+  // Whether a panel without checks is shown (the others always are).
+  const shownWhenEmpty: Partial<Record<ScorecardPanelId, boolean>> = {
+    efficiency: Boolean(options.gpuEndpoint),
+    agent: Boolean(options.agent),
+    governance: false,
+  };
+  const grouped = scorecardPanels
+    .map(panel => ({
+      panel,
+      checks: checks
+        .filter(check => panel.includes(check))
+        .sort(byCheckSortKey),
+    }))
+    .filter(
+      ({ panel, checks: panelChecks }) =>
+        panelChecks.length > 0 || (shownWhenEmpty[panel.id] ?? true),
+    );
+  const others = checks.filter(
+    check => !scorecardPanels.some(panel => panel.includes(check)),
+  );
+  return others.length > 0
+    ? [...grouped, { panel: otherChecksPanel, checks: others }]
+    : grouped;
 }
 
 export const checkStatusLabels: Record<ScorecardCheckStatus, string> = {
@@ -98,12 +165,14 @@ export const checkStatusLabels: Record<ScorecardCheckStatus, string> = {
 const sourceCaptions: Record<ScorecardCheckSource, string> = {
   prometheus: 'from Prometheus',
   'telemetry-store': 'from gateway telemetry',
+  'spec-estimate': 'estimated from the spec',
+  'entity-spec': 'from the entity spec',
 };
 
 /**
- * `from Prometheus` / `from gateway telemetry` (`from eval results` for eval
- * checks, which the built-in store keeps from uploaded runs); `undefined`
- * without a source.
+ * `from Prometheus` / `from gateway telemetry` / `estimated from the spec`
+ * (`from eval results` for eval checks, which the built-in store keeps from
+ * uploaded runs); `undefined` without a source.
  */
 export function formatCheckSource(
   source: ScorecardCheckSource | undefined,
@@ -111,6 +180,9 @@ export function formatCheckSource(
 ): string | undefined {
   if (source === 'telemetry-store' && category === 'eval') {
     return 'from eval results';
+  }
+  if (source === 'telemetry-store' && category === 'agent') {
+    return 'from agent spans';
   }
   return source ? sourceCaptions[source] ?? `from ${source}` : undefined;
 }
@@ -135,6 +207,12 @@ export function checkLabel(checkId: string): string {
   if (checkId === 'budget-forecast') return 'End-of-month forecast';
   if (checkId === 'ttft-p95') return 'TTFT p95';
   if (checkId === 'error-rate') return 'Error rate';
+  if (checkId === 'gpu-idle') return 'GPU utilisation (idle check)';
+  if (checkId === 'saturation') return 'Saturation (KV cache)';
+  if (checkId === 'agent-run-success') return 'Run success rate';
+  if (checkId === 'agent-run-p95') return 'Run duration p95';
+  if (checkId === 'agent-cost-per-run') return 'Average run cost';
+  if (checkId === 'agent-tool-error-rate') return 'Tool error rate (worst tool)';
   if (checkId.startsWith('eval:')) {
     return `Eval score: ${checkId.slice('eval:'.length)}`;
   }
@@ -151,8 +229,20 @@ export function formatCheckValue(
 ): string {
   if (value === null) return '—';
   if (checkId.startsWith('budget-')) return formatUsd(value);
-  if (checkId === 'ttft-p95') return formatMs(value);
-  if (checkId === 'error-rate') return formatPercent(value);
+  if (checkId === 'ttft-p95' || checkId === 'agent-run-p95') {
+    return formatMs(value);
+  }
+  if (checkId === 'agent-cost-per-run') return formatUsd(value);
+  if (
+    [
+      'error-rate',
+      'agent-run-success',
+      'agent-tool-error-rate',
+      ...EFFICIENCY_CHECK_IDS,
+    ].includes(checkId)
+  ) {
+    return formatPercent(value);
+  }
   if (checkId.startsWith('eval-regression:')) {
     // The value is the drop since the previous run; negative is a rise.
     if (value > 0) return `dropped ${formatDecimal(value)}`;
@@ -172,11 +262,16 @@ export function formatCheckThreshold(
     ? formatDecimal(threshold)
     : formatCheckValue(checkId, threshold);
   if (checkId.startsWith('budget-')) return `budget ${formatted}`;
+  if (checkId === 'gpu-idle') return `warn below ${formatted}`;
+  if (checkId === 'saturation') return `warn above ${formatted}`;
   if (checkId.startsWith('eval:')) return `minimum ${formatted}`;
   if (checkId.startsWith('eval-regression:')) {
     return `largest allowed drop ${formatted}`;
   }
-  return `SLO ${formatted}`;
+  if (checkId === 'ttft-p95' || checkId === 'error-rate') {
+    return `SLO ${formatted}`;
+  }
+  return `threshold ${formatted}`;
 }
 
 /** The eval check with the lowest score relative to its minimum. */

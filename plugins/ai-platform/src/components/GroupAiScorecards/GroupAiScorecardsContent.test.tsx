@@ -47,6 +47,8 @@ const ownerScorecards: OwnerScorecards = {
           threshold: 9000,
           window: 'month-to-date',
           message: '$5,210 of $9,000',
+          // A self-hosted endpoint without Prometheus: GPU cost from the spec.
+          source: 'spec-estimate',
         },
         {
           checkId: 'ttft-p95',
@@ -121,7 +123,8 @@ describe('GroupAiScorecardsContent', () => {
       .getByRole('link', { name: 'Llama chat' })
       .closest('tr')!;
     expect(within(llamaRow).getByLabelText('Level: gold')).toBeInTheDocument();
-    expect(llamaRow).toHaveTextContent('$5,210');
+    expect(llamaRow).toHaveTextContent('$5,210estimate');
+    expect(triageRow).not.toHaveTextContent('estimate');
     expect(llamaRow).toHaveTextContent('302 ms');
     expect(llamaRow).toHaveTextContent('support-bots');
 

@@ -26,6 +26,7 @@ import {
   OwnedEntityScorecard,
   ScorecardCheck,
 } from '../../api';
+import { EstimateChip } from '../CostBasis';
 import { CheckStatusChip, ScorecardLevelBadge } from '../ScorecardStatus';
 import {
   formatCheckValue,
@@ -57,7 +58,11 @@ function toRow(item: OwnedEntityScorecard): TeamScorecardRow {
   };
 }
 
-/** A check's value, right-aligned after its status so the numbers line up. */
+/**
+ * A check's value, right-aligned after its status so the numbers line up;
+ * marked as an estimate when the backend estimated it from the spec (the
+ * GPU cost of a self-hosted endpoint without Prometheus).
+ */
 function CheckCell(props: { check?: ScorecardCheck }) {
   const { check } = props;
   if (!check) {
@@ -77,6 +82,7 @@ function CheckCell(props: { check?: ScorecardCheck }) {
     >
       <CheckStatusChip status={check.status} />
       <span>{formatCheckValue(check.checkId, check.value)}</span>
+      {check.source === 'spec-estimate' && <EstimateChip />}
     </Stack>
   );
 }

@@ -49,3 +49,28 @@ export const aiPlatformGpuProfilePickerFormField = FormFieldBlueprint.make({
       ),
   },
 });
+
+/**
+ * The {@link AiPlatformEndpointChangePreview} (before → after and monthly cost delta of a Day-2
+ * change) as a scaffolder form field of the new frontend system
+ * (`ui:field: AiPlatformEndpointChangePreview`).
+ *
+ * @remarks
+ * Extension id `scaffolder-form-field:ai-platform/endpoint-change-preview`.
+ *
+ * @alpha
+ */
+export const aiPlatformEndpointChangePreviewFormField = FormFieldBlueprint.make(
+  {
+    name: 'endpoint-change-preview',
+    params: {
+      field: () =>
+        import('./AiPlatformEndpointChangePreview').then(m =>
+          createFormField({
+            name: m.AI_PLATFORM_ENDPOINT_CHANGE_PREVIEW,
+            component: m.AiPlatformEndpointChangePreview,
+          }),
+        ),
+    },
+  },
+);

@@ -17,3 +17,9 @@ export {
   AiPlatformGpuProfilePickerFieldExtension,
   AiPlatformModelPickerFieldExtension,
 } from './legacyFieldExtensions';
+export {
+  AI_PLATFORM_ENDPOINT_CHANGE_PREVIEW,
+  AiPlatformEndpointChangePreview,
+} from './AiPlatformEndpointChangePreview';
+export { aiPlatformEndpointChangePreviewFormField } from './formFields';
+export { AiPlatformEndpointChangePreviewFieldExtension } from './legacyFieldExtensions';

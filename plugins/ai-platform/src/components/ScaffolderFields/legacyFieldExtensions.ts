@@ -7,6 +7,10 @@ import {
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { aiPlatformApiRef, AiPlatformClient } from '../../api';
 import {
+  AI_PLATFORM_ENDPOINT_CHANGE_PREVIEW,
+  AiPlatformEndpointChangePreview,
+} from './AiPlatformEndpointChangePreview';
+import {
   AI_PLATFORM_GPU_PROFILE_PICKER,
   AiPlatformGpuProfilePicker,
   validateAiPlatformGpuProfile,
@@ -61,5 +65,19 @@ export const AiPlatformGpuProfilePickerFieldExtension =
       name: AI_PLATFORM_GPU_PROFILE_PICKER,
       component: AiPlatformGpuProfilePicker,
       validation: validateAiPlatformGpuProfile,
+    }),
+  );
+
+/**
+ * The {@link AiPlatformEndpointChangePreview} for legacy apps: put it inside
+ * `<ScaffolderFieldExtensions>`.
+ *
+ * @public
+ */
+export const AiPlatformEndpointChangePreviewFieldExtension =
+  aiPlatformLegacyPlugin.provide(
+    createScaffolderFieldExtension({
+      name: AI_PLATFORM_ENDPOINT_CHANGE_PREVIEW,
+      component: AiPlatformEndpointChangePreview,
     }),
   );

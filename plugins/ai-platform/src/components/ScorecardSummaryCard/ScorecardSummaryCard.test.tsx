@@ -8,6 +8,7 @@ import {
   createMockAiPlatformApi,
   requestCount,
 } from '../../__testUtils__/mockAiPlatformApi';
+import { llamaScorecard } from '../../__testUtils__/costFixtures';
 import { renderWithAiPlatformApi } from '../../__testUtils__/renderWithAiPlatformApi';
 import { EntityScorecardSummaryCard } from './ScorecardSummaryCard';
 
@@ -45,6 +46,30 @@ describe('EntityScorecardSummaryCard', () => {
       '/catalog/default/agent/support-triage-agent/scorecard',
     );
     expect(requestCount(api)).toBe(1);
+  });
+
+  it('says where a self-hosted endpoint’s spend came from', async () => {
+    const api = createMockAiPlatformApi({
+      getEntityScorecard: async () => ({
+        ...llamaScorecard,
+        checks: llamaScorecard.checks.map(check =>
+          check.checkId === 'budget-mtd'
+            ? { ...check, source: 'spec-estimate' as const }
+            : check,
+        ),
+      }),
+    });
+    await renderWithAiPlatformApi(
+      <EntityScorecardSummaryCard />,
+      llamaEndpoint,
+      api,
+    );
+
+    await screen.findByLabelText('Level: silver');
+    // 538 GPU-hours × 3.20 USD, estimated from the spec.
+    expect(keyNumber('Month-to-date spend')).toHaveTextContent(
+      '$1,721.60Passbudget $9,000 · estimated from the spec',
+    );
   });
 
   it('says which key numbers have no check', async () => {

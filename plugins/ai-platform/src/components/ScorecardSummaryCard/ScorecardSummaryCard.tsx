@@ -21,6 +21,7 @@ import {
   ScorecardCheck,
 } from '../../api';
 import {
+  formatCheckSource,
   formatCheckThreshold,
   formatCheckValue,
   weakestEvalCheck,
@@ -103,13 +104,18 @@ export function EntityScorecardSummaryCard() {
     const evalCount = value.checks.filter(check =>
       check.checkId.startsWith('eval:'),
     ).length;
+    // A self-hosted endpoint's spend is its GPU cost: say where it came from.
+    const spendCheck = value.checks.find(
+      check => check.checkId === 'budget-mtd',
+    );
     body = (
       <Stack spacing={2}>
         <ScorecardLevelBadge level={value.level} />
         <Stack direction="row" spacing={3} flexWrap="wrap" useFlexGap>
           <KeyNumber
             label="Month-to-date spend"
-            check={value.checks.find(check => check.checkId === 'budget-mtd')}
+            check={spendCheck}
+            detail={formatCheckSource(spendCheck?.source, spendCheck?.category)}
           />
           <KeyNumber
             label="TTFT p95"

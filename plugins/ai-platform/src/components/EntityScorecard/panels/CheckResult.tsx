@@ -1,3 +1,4 @@
+import { formatUtcMinute } from '@ai-platform/plugin-ai-platform-common';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
@@ -74,9 +75,26 @@ export function CheckResult(props: {
       <Typography
         variant="body2"
         color={unavailable ? 'warning.main' : 'text.secondary'}
+        // Messages quote PromQL selectors, which have no spaces to break at.
+        sx={{ overflowWrap: 'anywhere' }}
       >
         {check.message}
       </Typography>
+      {unavailable && check.lastAvailable && (
+        <Typography
+          variant="body2"
+          color="text.secondary"
+          aria-label="Last good value"
+        >
+          Last good value:{' '}
+          <strong>
+            {formatCheckValue(check.checkId, check.lastAvailable.value)}
+          </strong>{' '}
+          {formatCheckSource(check.lastAvailable.source, check.category)} at{' '}
+          {formatUtcMinute(check.lastAvailable.evaluatedAt)} (
+          {check.lastAvailable.status})
+        </Typography>
+      )}
       <CheckHistory checkId={check.checkId} history={history} />
     </Box>
   );

@@ -1,5 +1,6 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
+import { ReactNode } from 'react';
 
 /** Where the month-to-date usage figures come from. */
 export const MONTH_TO_DATE_USAGE = 'month-to-date · from gateway telemetry';
@@ -8,7 +9,7 @@ export const MONTH_TO_DATE_USAGE = 'month-to-date · from gateway telemetry';
 export function KeyFigure(props: {
   label: string;
   value: string;
-  detail: string;
+  detail: ReactNode;
 }) {
   return (
     <Box role="group" aria-label={props.label} sx={{ minWidth: 180 }}>
@@ -22,7 +23,7 @@ export function KeyFigure(props: {
       >
         {props.value}
       </Typography>
-      <Typography variant="caption" color="text.secondary">
+      <Typography variant="caption" color="text.secondary" component="div">
         {props.detail}
       </Typography>
     </Box>

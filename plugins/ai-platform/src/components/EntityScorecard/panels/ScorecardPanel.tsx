@@ -17,12 +17,16 @@ export interface ScorecardPanelProps {
 
 /**
  * The frame of a panel: its checks (or what to declare to get some), then
- * the panel's key figures and trend when it has them.
+ * the panel's key figures, further details and trend when it has them.
  */
 export function ScorecardPanel(
-  props: ScorecardPanelProps & { figures?: ReactNode; trend?: ReactNode },
+  props: ScorecardPanelProps & {
+    figures?: ReactNode;
+    details?: ReactNode;
+    trend?: ReactNode;
+  },
 ) {
-  const { panel, checks, scorecard, figures, trend } = props;
+  const { panel, checks, scorecard, figures, details, trend } = props;
   return (
     <InfoCard title={panel.title}>
       <section aria-label={`${panel.title} panel`}>
@@ -50,6 +54,7 @@ export function ScorecardPanel(
             {figures}
           </Stack>
         )}
+        {details && <Box sx={{ mt: 2 }}>{details}</Box>}
         {trend && <Box sx={{ mt: 2 }}>{trend}</Box>}
       </section>
     </InfoCard>

@@ -1,4 +1,5 @@
 export { CostPanel } from './CostPanel';
+export { EfficiencyPanel } from './EfficiencyPanel';
 export { EvalsPanel } from './EvalsPanel';
 export { ReliabilityPanel } from './ReliabilityPanel';
 export { TtftPanel, TTFT_TREND_QUERY } from './TtftPanel';

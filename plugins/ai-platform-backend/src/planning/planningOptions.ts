@@ -1,0 +1,85 @@
+import {
+  DATA_CLASSIFICATIONS,
+  ENDPOINT_PLAN_RUNTIMES,
+  type AiPlatformConfig,
+  type ApprovedModel,
+  type DataClassification,
+  type EndpointPlanRuntime,
+} from '@ai-platform/plugin-ai-platform-common';
+
+/**
+ * The platform choices a self-hosted endpoint form offers (`GET /planning/options`): no
+ * credentials, no node selectors, no team budgets.
+ *
+ * @internal
+ */
+export type PlanningOptions = {
+  gpuMemoryUtilization: number;
+  hoursPerMonth: number;
+  models: Array<
+    Pick<
+      ApprovedModel,
+      | 'name'
+      | 'type'
+      | 'parametersBillions'
+      | 'license'
+      | 'defaultContextTokens'
+      | 'maxContextTokens'
+      | 'maxDataClassification'
+    >
+  >;
+  gpuProfiles: Array<{
+    id: string;
+    title?: string;
+    resourceName: string;
+    usableMemoryGiB: number;
+    gpusPerReplica: number;
+    hourlyCostUsd: number;
+  }>;
+  clusters: Array<{
+    name: string;
+    region: string;
+    gpuProfiles: string[];
+    allowedDataClassifications: DataClassification[];
+  }>;
+  runtimes: EndpointPlanRuntime[];
+  dataClassifications: DataClassification[];
+};
+
+/**
+ * The options the form offers, from the platform config.
+ *
+ * @internal
+ */
+export function planningOptionsOf(platform: AiPlatformConfig): PlanningOptions {
+  const { planning } = platform;
+  return {
+    gpuMemoryUtilization: planning.gpuMemoryUtilization,
+    hoursPerMonth: planning.hoursPerMonth,
+    models: planning.models.map(m => ({
+      name: m.name,
+      type: m.type ?? 'chat',
+      parametersBillions: m.parametersBillions,
+      license: m.license,
+      defaultContextTokens: m.defaultContextTokens,
+      maxContextTokens: m.maxContextTokens,
+      maxDataClassification: m.maxDataClassification,
+    })),
+    gpuProfiles: planning.gpuProfiles.map(p => ({
+      id: p.id,
+      ...(p.title ? { title: p.title } : {}),
+      resourceName: p.resourceName,
+      usableMemoryGiB: p.usableMemoryGiB,
+      gpusPerReplica: p.gpusPerReplica ?? 1,
+      hourlyCostUsd: p.hourlyCostUsd,
+    })),
+    clusters: planning.clusters.map(c => ({
+      name: c.name,
+      region: c.region,
+      gpuProfiles: c.gpuProfiles,
+      allowedDataClassifications: c.allowedDataClassifications,
+    })),
+    runtimes: [...ENDPOINT_PLAN_RUNTIMES],
+    dataClassifications: [...DATA_CLASSIFICATIONS],
+  };
+}

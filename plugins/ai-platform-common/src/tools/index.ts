@@ -1,0 +1,1 @@
+export { ANNOTATION_TOOLS, parseToolsAnnotation } from './toolsAnnotation';

@@ -1,0 +1,21 @@
+export type {
+  AgentGpuShare,
+  EndpointCostBasis,
+  EntityCost,
+  EntityCostResponse,
+  GpuHoursSource,
+  PrometheusReading,
+  RightSizingRecommendation,
+  SelfHostedGpuCost,
+  UnitCost,
+} from './cost';
+export type {
+  Approval,
+  ApprovalListResponse,
+  ApprovalPolicyResult,
+  ApprovalStatus,
+  ApprovalSummary,
+  AuditAction,
+  AuditEvent,
+  AuditTrailResponse,
+} from './approvals';

@@ -1,0 +1,1 @@
+export { AgentRunsPanel, AgentRunsDetails } from './AgentRunsPanel';

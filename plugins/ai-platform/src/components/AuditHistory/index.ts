@@ -1,0 +1,1 @@
+export { EntityAuditHistoryCard } from './AuditHistoryCard';

@@ -1,0 +1,5 @@
+export { EntityToolAgentsCard } from './ToolAgentsCard';
+export {
+  ANNOTATION_AI_PLATFORM_TOOLS,
+  isToolApiEntity,
+} from './toolApiEntity';
