@@ -36,6 +36,7 @@ function entity(
 }
 
 const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
 
 // The router's clock is set, never read from the system: half an hour into a
 // month (every event of the month must fit in those 30 minutes; the test
@@ -347,12 +348,24 @@ describe('GET /fleet/summary', () => {
         body.fleet.map((row: { entityRef: string }) => [row.entityRef, row]),
       );
       expect(Object.keys(byRef)).toHaveLength(6);
+      // Self-hosted, no Prometheus: GPU cost estimated from the spec, 1
+      // replica × 1 GPU × hours since the template ran × 3.20 USD (was the
+      // calls' token cost, 3.5 USD, before GPU cost existed).
+      const llamaGpuUsd =
+        Math.round(
+          ((3.2 * (now.getTime() - templateRun.getTime())) / HOUR_MS) * 1e4,
+        ) / 1e4;
       expect(byRef['modelendpoint:default/llama-chat']).toMatchObject({
         kind: 'ModelEndpoint',
         owner: 'group:default/ml-platform',
         telemetryReadable: true,
         level: 'silver',
-        spendMtdUsd: 3.5,
+        servingMode: 'self-hosted',
+        spendMtdUsd: llamaGpuUsd,
+        costBasis: 'gpu-hours-spec-estimate',
+        costUnavailableReason: null,
+        idleCostUsd: null,
+        utilisationPercent: null,
         requestsMtd: 2,
         ttftP95Ms: 210,
         ttftStatus: 'pass',
@@ -360,34 +373,92 @@ describe('GET /fleet/summary', () => {
         evalSuite: 'safety',
         evalStatus: 'fail',
       });
+      expect(byRef['modelendpoint:default/llama-chat'].unitCost).toMatchObject({
+        outputTokens: 20,
+        requests: 2,
+        basis: 'gpu-hours-spec-estimate',
+      });
+      // min 0 replicas: nothing held by the spec.
+      expect(byRef['modelendpoint:default/qwen-tp2']).toMatchObject({
+        spendMtdUsd: 0,
+        costBasis: 'gpu-hours-spec-estimate',
+      });
+      expect(byRef['modelendpoint:default/no-cluster']).toMatchObject({
+        spendMtdUsd: null,
+        costBasis: 'unavailable',
+        costUnavailableReason:
+          'No spec estimate: spec.serving.replicas.min is not set to a number of replicas >= 0',
+      });
+      expect(byRef['modelendpoint:default/gpt-4o']).toMatchObject({
+        servingMode: 'managed',
+        spendMtdUsd: 4,
+        costBasis: 'gateway',
+      });
+      // The agent's one call went to llama-chat (self-hosted): its cost is
+      // not the call's token price (2 USD) but its share of llama-chat's GPU
+      // cost in that hour, by tokens (one of the hour's two equal calls):
+      // half of 3.20 USD × the part of the month's first hour the
+      // allocation was held (from the template run to the clock or the
+      // hour's end).
+      const agentGpuShareUsd =
+        (3.2 *
+          (Math.min(at(HOUR_MS).getTime(), now.getTime()) -
+            templateRun.getTime())) /
+        HOUR_MS /
+        2;
       expect(byRef['agent:default/checkout-agent']).toMatchObject({
-        spendMtdUsd: 2,
+        servingMode: null,
+        costBasis: 'gateway-and-gpu-share-estimate',
         level: null,
       });
+      expect(byRef['agent:default/checkout-agent'].spendMtdUsd).toBeCloseTo(
+        agentGpuShareUsd,
+        5,
+      );
       // Listed (the catalog lets the user see it) but without telemetry numbers.
       expect(byRef['agent:default/secret-agent']).toMatchObject({
         telemetryReadable: false,
         spendMtdUsd: null,
+        costBasis: null,
+        unitCost: null,
         requestsMtd: null,
       });
 
-      // Spend per owning group; the denied agent's $4 is not in security's row.
-      expect(body.spendByTeam).toEqual([
-        {
-          owner: 'group:default/support',
-          modelEndpointSpendMtdUsd: 4,
-          agentSpendMtdUsd: 2,
-          modelEndpointCount: 2,
-          agentCount: 1,
-        },
-        {
-          owner: 'group:default/ml-platform',
-          modelEndpointSpendMtdUsd: 3.5,
-          agentSpendMtdUsd: 0,
-          modelEndpointCount: 2,
-          agentCount: 0,
-        },
-      ]);
+      // Spend per owning group; the denied agent's $4 is not in security's
+      // row. ml-platform's endpoints cost GPU-hours (estimated), not tokens.
+      const supportTeam = {
+        owner: 'group:default/support',
+        modelEndpointSpendMtdUsd: 4,
+        agentSpendMtdUsd: expect.closeTo(agentGpuShareUsd, 4),
+        modelEndpointCount: 2,
+        agentCount: 1,
+        selfHostedGpuSpendMtdUsd: 0,
+        estimatedSpendMtdUsd: 0,
+        idleCostMtdUsd: 0,
+      };
+      const mlPlatformTeam = {
+        owner: 'group:default/ml-platform',
+        modelEndpointSpendMtdUsd: llamaGpuUsd,
+        agentSpendMtdUsd: 0,
+        modelEndpointCount: 2,
+        agentCount: 0,
+        selfHostedGpuSpendMtdUsd: llamaGpuUsd,
+        estimatedSpendMtdUsd: llamaGpuUsd,
+        idleCostMtdUsd: 0,
+      };
+      expect(body.spendByTeam).toEqual(
+        llamaGpuUsd > 4 + agentGpuShareUsd
+          ? [mlPlatformTeam, supportTeam]
+          : [supportTeam, mlPlatformTeam],
+      );
+      expect(body.gpuCost).toEqual({
+        totalMtdUsd: llamaGpuUsd,
+        idleMtdUsd: 0,
+        measuredEndpointCount: 0,
+        estimatedEndpointCount: 2,
+        unavailableEndpointCount: 1,
+        recommendations: expect.any(Array),
+      });
 
       // Golden paths: per template, per week of the GitOps commit.
       expect(body.goldenPaths.templates).toEqual([
