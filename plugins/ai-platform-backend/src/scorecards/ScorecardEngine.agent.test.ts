@@ -4,6 +4,7 @@ import { DatabaseAgentRunStore } from '../agents/DatabaseAgentRunStore';
 import { AgentRun, ToolCall } from '../agents/types';
 import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { DatabaseTelemetryStore } from '../database/DatabaseTelemetryStore';
+import { TelemetryEvent } from '../database/TelemetryStore';
 import { readAgentCheckThresholds } from './checks/agentChecks';
 import { DEFAULT_SCORECARD_CONFIG } from './scorecardConfig';
 import { ScorecardEngine } from './ScorecardEngine';
@@ -20,48 +21,101 @@ function agent(spec: Record<string, unknown>): Entity {
     apiVersion: 'aiplatform.io/v1alpha1',
     kind: 'Agent',
     metadata: { name: 'checkout-agent', namespace: 'default' },
-    spec: { type: 'assistant', lifecycle: 'production', owner: 'team-a', ...spec },
+    spec: {
+      type: 'assistant',
+      lifecycle: 'production',
+      owner: 'team-a',
+      ...spec,
+    },
   };
 }
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
 /** `count` runs a day ago: `failed` of them failing, each `durationMs` and `costUsd`. */
-function runs(count: number, failed: number, durationMs: number, costUsd: number) {
-  return Array.from({ length: count }, (_, i): AgentRun => ({
-    traceId: hex(i + 1, 32),
-    spanId: hex(i + 1, 16),
-    parentSpanId: null,
-    agentJoinKeyCandidates: ['agt_checkout'],
-    agentJoinKey: 'agt_checkout',
-    agentEntityRef: AGENT_REF,
-    agentName: null,
-    startedAt: new Date(NOW.getTime() - 24 * 3600_000 + i * 1000),
-    durationMs,
-    status: i < failed ? 'error' : 'ok',
-    errorType: i < failed ? 'ToolError' : null,
-    modelCalls: 2,
-    inputTokens: 100,
-    outputTokens: 10,
-    costUsd,
-  }));
+function runs(
+  count: number,
+  failed: number,
+  durationMs: number,
+  costUsd: number,
+) {
+  return Array.from(
+    { length: count },
+    (_, i): AgentRun => ({
+      traceId: hex(i + 1, 32),
+      spanId: hex(i + 1, 16),
+      parentSpanId: null,
+      agentJoinKeyCandidates: ['agt_checkout'],
+      agentJoinKey: 'agt_checkout',
+      agentEntityRef: AGENT_REF,
+      agentName: null,
+      startedAt: new Date(NOW.getTime() - 24 * 3600_000 + i * 1000),
+      durationMs,
+      status: i < failed ? 'error' : 'ok',
+      errorType: i < failed ? 'ToolError' : null,
+      modelCalls: 2,
+      inputTokens: 100,
+      outputTokens: 10,
+      costUsd,
+    }),
+  );
 }
 
-function toolCalls(tool: string, count: number, failed: number, offset: number) {
-  return Array.from({ length: count }, (_, i): ToolCall => ({
-    traceId: hex(offset + i + 1, 32),
-    spanId: hex(offset + i + 1, 16),
-    runSpanId: null,
-    toolName: tool,
-    toolCallId: null,
-    agentJoinKeyCandidates: ['agt_checkout'],
-    agentJoinKey: 'agt_checkout',
-    agentEntityRef: AGENT_REF,
-    startedAt: new Date(NOW.getTime() - 3600_000 + i * 1000),
-    durationMs: 50,
-    status: i < failed ? 'error' : 'ok',
-    errorType: i < failed ? 'TimeoutError' : null,
-  }));
+/**
+ * The model calls of those runs' traces: `callsPerRun` calls of `costUsd`
+ * each per run. A run's cost is read from its trace's stored calls, not from
+ * the run span.
+ */
+function modelCalls(count: number, callsPerRun: number, costUsd: number) {
+  return Array.from({ length: count * callsPerRun }, (_, i): TelemetryEvent => {
+    const run = Math.floor(i / callsPerRun);
+    return {
+      source: 'otel',
+      sourceEventId: `${hex(run + 1, 32)}:${hex(10_000 + i, 16)}`,
+      traceId: hex(run + 1, 32),
+      occurredAt: new Date(NOW.getTime() - 24 * 3600_000 + run * 1000 + 10),
+      entityRef: 'modelendpoint:default/gpt-4o',
+      joinKey: 'gpt-4o',
+      agentJoinKey: 'agt_checkout',
+      agentEntityRef: AGENT_REF,
+      operation: 'chat',
+      model: 'gpt-4o',
+      provider: 'openai',
+      streamed: false,
+      status: 'ok',
+      errorType: null,
+      inputTokens: 50,
+      outputTokens: 5,
+      costUsd,
+      ttftMs: null,
+      latencyMs: 400,
+    };
+  });
+}
+
+function toolCalls(
+  tool: string,
+  count: number,
+  failed: number,
+  offset: number,
+) {
+  return Array.from(
+    { length: count },
+    (_, i): ToolCall => ({
+      traceId: hex(offset + i + 1, 32),
+      spanId: hex(offset + i + 1, 16),
+      runSpanId: null,
+      toolName: tool,
+      toolCallId: null,
+      agentJoinKeyCandidates: ['agt_checkout'],
+      agentJoinKey: 'agt_checkout',
+      agentEntityRef: AGENT_REF,
+      startedAt: new Date(NOW.getTime() - 3600_000 + i * 1000),
+      durationMs: 50,
+      status: i < failed ? 'error' : 'ok',
+      errorType: i < failed ? 'TimeoutError' : null,
+    }),
+  );
 }
 
 describe('ScorecardEngine agent checks', () => {
@@ -88,13 +142,14 @@ describe('ScorecardEngine agent checks', () => {
       traceLinkTemplate: TRACE_LINKS,
       now: () => NOW,
     });
-    return { agentRunStore, engine };
+    return { agentRunStore, telemetryStore, engine };
   }
 
   it.each(databases.eachSupportedId())(
     'judges run success, p95 duration, cost per run and the worst tool against the spec, on %p',
     async databaseId => {
-      const { agentRunStore, engine } = await setup(databaseId);
+      const { agentRunStore, telemetryStore, engine } = await setup(databaseId);
+      await telemetryStore.insertEvents(modelCalls(40, 2, 0.01));
       await agentRunStore.insert(runs(40, 4, 6500, 0.02), [
         ...toolCalls('search_orders', 30, 0, 1000),
         ...toolCalls('refund_order', 25, 5, 2000),
