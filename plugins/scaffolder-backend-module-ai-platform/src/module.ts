@@ -50,17 +50,15 @@ export const scaffolderModuleAiPlatform = createBackendModule({
             'aiPlatform.gitops.repository is not set; ai-platform:gitops:commit will fail unless a template passes the repository input',
           );
         }
+        // Proposals needing approval and the audit events of plan, commit and apply go to
+        // the ai-platform backend.
+        const backend = new AiPlatformBackendClient({ auth, discovery });
         scaffolder.addActions(
-          // Proposals needing approval and audit events go to the ai-platform backend.
-          createAiPlatformGitopsCommitAction({
-            config,
-            auditor,
-            backend: new AiPlatformBackendClient({ auth, discovery }),
-          }),
-          createAiPlatformEndpointPlanAction({ config, catalog }),
+          createAiPlatformGitopsCommitAction({ config, auditor, backend }),
+          createAiPlatformEndpointPlanAction({ config, catalog, backend }),
           createAiPlatformEndpointChangeAction({ config, catalog }),
           createAiPlatformEndpointRenderAction({ config }),
-          createAiPlatformKubernetesApplyAction({ config }),
+          createAiPlatformKubernetesApplyAction({ config, backend }),
           createAiPlatformEntityValidateAction({ catalog, config }),
         );
       },

@@ -4,6 +4,10 @@ import type { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
+  aiPlatformBackendClientAt,
+  startAiPlatformAuditBackend,
+} from '../__testUtils__/aiPlatformAuditBackend';
+import {
   selfHostedEndpoint,
   testAiPlatformConfig,
 } from '../__testUtils__/platformConfig';
@@ -253,5 +257,164 @@ describe('ai-platform:endpoint:plan', () => {
     await action.handler(ctx as any);
     expect(outputs(ctx).approved).toBe(true);
     expect(action.supportsDryRun).toBe(true);
+  });
+});
+
+describe('ai-platform:endpoint:plan audit trail (real ai-platform backend)', () => {
+  let audit: Awaited<ReturnType<typeof startAiPlatformAuditBackend>>;
+  beforeAll(async () => {
+    audit = await startAiPlatformAuditBackend();
+  });
+  afterAll(() => audit.stop());
+
+  function plan(
+    input: Record<string, unknown>,
+    options: { isDryRun?: boolean; governance?: object; backend?: any } = {},
+  ) {
+    const action = createAiPlatformEndpointPlanAction({
+      config: new ConfigReader({
+        aiPlatform: {
+          ...testAiPlatformConfig,
+          governance: options.governance,
+        } as any,
+      }),
+      catalog: catalogServiceMock({ entities: [] }),
+      backend: options.backend ?? audit.client,
+    });
+    const ctx = Object.assign(context(input), { isDryRun: options.isDryRun });
+    return { ctx, done: action.handler(ctx as any) };
+  }
+
+  it('records an allowed plan for the endpoint, with the user as actor', async () => {
+    await plan({ name: 'audit-allowed' }).done;
+
+    expect(
+      await audit.auditTrailOf('modelendpoint:default/audit-allowed'),
+    ).toEqual([
+      expect.objectContaining({
+        action: 'plan',
+        actor: 'user:default/mock',
+        decision: 'allowed',
+        reasons: [],
+        details: expect.objectContaining({
+          gitopsPath: 'clusters/gpu-eu-west-1/llm-shared/audit-allowed',
+          monthlyCostMaxUsd: 1168,
+          approvalRequired: false,
+          taskId: 'mock-task-id',
+          request: expect.objectContaining({ replicas: { min: 1, max: 2 } }),
+        }),
+      }),
+    ]);
+  });
+
+  it('records a refused plan with every failed rule before the step fails', async () => {
+    const { done } = plan({
+      name: 'audit-refused',
+      replicas: { min: 1, max: 9 },
+      dataClassification: 'restricted',
+    });
+    await expect(done).rejects.toThrow(
+      "Endpoint 'audit-refused' was not planned: 4 rule(s) failed",
+    );
+
+    const [event, ...older] = await audit.auditTrailOf(
+      'modelendpoint:default/audit-refused',
+    );
+    expect(older).toEqual([]);
+    expect(event).toMatchObject({ action: 'plan', decision: 'refused' });
+    expect(event.reasons).toEqual([
+      expect.stringMatching(/^gpu-quota: .*9 exceeds the quota of 4$/),
+      expect.stringMatching(/^model-data-classification: /),
+      expect.stringMatching(/^cluster-data-classification: /),
+      'policy:max-eight-replicas: An endpoint may scale to at most 8 replicas',
+    ]);
+  });
+
+  it('records a plan that needs approval with the approval reasons, and an unmet requirement as refused', async () => {
+    const governance = {
+      approverGroups: ['group:default/finops'],
+      requirements: [
+        {
+          id: 'costly-endpoint-approval',
+          appliesTo: {
+            kinds: ['ModelEndpoint'],
+            expression: 'plan.cost.monthlyMaxUsd > 1000',
+          },
+          control: 'approval',
+        },
+        {
+          id: 'endpoint-cost-ceiling',
+          appliesTo: { kinds: ['ModelEndpoint'] },
+          control: 'expression',
+          expression: 'plan.cost.monthlyMaxUsd <= 2000',
+          message: 'An endpoint costs at most 2,000 USD a month',
+        },
+      ],
+    };
+    await plan({ name: 'audit-approval' }, { governance }).done;
+    const tooDear = plan(
+      { name: 'audit-approval', replicas: { min: 1, max: 4 } },
+      { governance },
+    );
+    await expect(tooDear.done).rejects.toThrow('governance requirement(s)');
+
+    const trail = await audit.auditTrailOf(
+      'modelendpoint:default/audit-approval',
+    );
+    // Both runs may fall in the same millisecond: compared in decision order.
+    expect(
+      trail
+        .map(e => [e.decision, e.reasons])
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ).toEqual([
+      [
+        'needs-approval',
+        [
+          expect.stringMatching(
+            /^Endpoint requires approval by group:default\/finops \(governance:costly-endpoint-approval/,
+          ),
+        ],
+      ],
+      [
+        'refused',
+        [
+          'governance:endpoint-cost-ceiling (every ModelEndpoint → plan.cost.monthlyMaxUsd <= 2000): An endpoint costs at most 2,000 USD a month',
+        ],
+      ],
+    ]);
+  });
+
+  it('records nothing in a dry run, refused or not', async () => {
+    await plan({ name: 'audit-dry-run' }, { isDryRun: true }).done;
+    await expect(
+      plan(
+        { name: 'audit-dry-run', replicas: { min: 1, max: 9 } },
+        { isDryRun: true },
+      ).done,
+    ).rejects.toThrow('was not planned');
+
+    expect(
+      await audit.auditTrailOf('modelendpoint:default/audit-dry-run'),
+    ).toEqual([]);
+  });
+
+  it('plans as usual when the backend does not take the event, and warns', async () => {
+    // Nothing listens on port 1.
+    const { ctx, done } = plan(
+      { name: 'audit-unreachable' },
+      {
+        backend: aiPlatformBackendClientAt(
+          'http://127.0.0.1:1/api/ai-platform',
+        ),
+      },
+    );
+    await done;
+
+    expect(outputs(ctx).approved).toBe(true);
+    expect(ctx.logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^The plan was not recorded in the ai-platform audit trail: .*fetch failed/,
+      ),
+    );
   });
 });

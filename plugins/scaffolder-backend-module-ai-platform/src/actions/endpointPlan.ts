@@ -20,6 +20,11 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type {
+  AiPlatformBackendClient,
+  GoldenPathAuditEvent,
+} from '../gitops/aiPlatformBackendClient';
+import { reportAuditEvent } from '../gitops/reportAuditEvent';
 import { evaluatePlatformPolicies } from '../platform/celPolicies';
 import {
   describeGovernanceFailure,
@@ -42,6 +47,11 @@ export interface AiPlatformEndpointPlanActionOptions {
   config: Config;
   /** Catalog, to read the team's existing ModelEndpoints. */
   catalog: CatalogService;
+  /**
+   * The ai-platform backend: every real (not dry) run records a `plan` event in the
+   * endpoint's audit trail, refused plans included. Without it nothing is recorded.
+   */
+  backend?: AiPlatformBackendClient;
 }
 
 /**
@@ -149,6 +159,59 @@ export async function planEndpointWithGovernance(options: {
     failure = governanceFailure;
   }
   return { plan, planJson, governance, failure };
+}
+
+/**
+ * The `plan` audit event of a planned endpoint: `refused` with every failed rule and unmet
+ * governance requirement, `needs-approval` with the approval reasons, or `allowed`.
+ *
+ * @internal
+ */
+export function planAuditEvent(
+  planned: Pick<
+    Awaited<ReturnType<typeof planEndpointWithGovernance>>,
+    'plan' | 'planJson' | 'governance'
+  >,
+  meta: { actor?: string; taskId?: string },
+): GoldenPathAuditEvent {
+  const { plan, planJson, governance } = planned;
+  const refusals = [
+    ...plan.decisions
+      .filter(d => d.outcome === 'fail')
+      .map(d => `${d.rule}: ${d.message}`),
+    ...governance.requirements
+      .filter(r => r.status === 'unmet')
+      .map(r => `${r.rule}: ${r.message}`),
+  ];
+  let decision: string;
+  let reasons: string[];
+  if (refusals.length > 0) {
+    decision = 'refused';
+    reasons = refusals;
+  } else if (governance.approvalRequired) {
+    decision = 'needs-approval';
+    reasons = governance.approvalReasons;
+  } else {
+    decision = 'allowed';
+    reasons = [];
+  }
+  return {
+    action: 'plan',
+    entityRef: `modelendpoint:default/${plan.request.name}`.toLocaleLowerCase(
+      'en-US',
+    ),
+    actor: meta.actor,
+    decision,
+    reasons,
+    details: {
+      request: planJson.request,
+      namespace: plan.namespace,
+      gitopsPath: plan.gitopsPath,
+      monthlyCostMaxUsd: plan.cost?.monthlyMaxUsd,
+      approvalRequired: governance.approvalRequired,
+      taskId: meta.taskId,
+    },
+  };
 }
 
 /**
@@ -328,19 +391,26 @@ export function createAiPlatformEndpointPlanAction(
         }
       }
 
-      const { plan, planJson, governance, failure } =
-        await planEndpointWithGovernance({
-          request,
-          platform,
-          governanceConfig,
-          catalog: options.catalog,
-          credentials: await ctx.getInitiatorCredentials(),
-          logger: ctx.logger,
-        });
+      const planned = await planEndpointWithGovernance({
+        request,
+        platform,
+        governanceConfig,
+        catalog: options.catalog,
+        credentials: await ctx.getInitiatorCredentials(),
+        logger: ctx.logger,
+      });
+      const { plan, planJson, governance, failure } = planned;
       ctx.output('plan', planJson);
       ctx.output('approved', plan.approved);
       ctx.output('decisions', plan.decisions);
       ctx.output('governance', governance);
+      // Recorded before a refusal fails the step: a refused plan is the case auditors look for.
+      await reportAuditEvent(
+        options.backend,
+        ctx,
+        planAuditEvent(planned, { actor: ctx.user?.ref, taskId: ctx.task.id }),
+        'The plan',
+      );
       if (failure) {
         throw new InputError(failure);
       }

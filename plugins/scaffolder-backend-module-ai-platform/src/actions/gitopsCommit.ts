@@ -14,6 +14,7 @@ import { redactUrlCredentials } from '../gitops/GitCommandRunner';
 import { readGitopsConfig } from '../gitops/gitopsConfig';
 import { readRenderedFiles } from '../gitops/readRenderedFiles';
 import type { AiPlatformBackendClient } from '../gitops/aiPlatformBackendClient';
+import { reportAuditEvent } from '../gitops/reportAuditEvent';
 import {
   parseApprovalInput,
   readCommittedEntity,
@@ -387,31 +388,27 @@ export function createAiPlatformGitopsCommitAction(
             branch,
             commitId: result.commitId,
           });
-          if (entity && options.backend) {
+          if (entity) {
             // Best effort: the commit has landed; a missing audit row is logged, not fatal.
-            await options.backend
-              .recordAuditEvent(
-                {
-                  action: 'commit',
-                  entityRef: entity.entityRef,
-                  actor: ctx.user?.ref,
-                  decision: 'committed',
-                  riskTier: entity.riskTier,
-                  details: {
-                    branch,
-                    commitId: result.commitId,
-                    targetPath,
-                    changedFiles: result.changedFiles,
-                    taskId: ctx.task.id,
-                  },
+            await reportAuditEvent(
+              options.backend,
+              ctx,
+              {
+                action: 'commit',
+                entityRef: entity.entityRef,
+                actor: ctx.user?.ref,
+                decision: 'committed',
+                riskTier: entity.riskTier,
+                details: {
+                  branch,
+                  commitId: result.commitId,
+                  targetPath,
+                  changedFiles: result.changedFiles,
+                  taskId: ctx.task.id,
                 },
-                await ctx.getInitiatorCredentials(),
-              )
-              .catch(error =>
-                ctx.logger.warn(
-                  `The commit was not recorded in the ai-platform audit trail: ${error}`,
-                ),
-              );
+              },
+              'The commit',
+            );
           }
         }
       }

@@ -8,7 +8,9 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
+import { startAiPlatformAuditBackend } from '../__testUtils__/aiPlatformAuditBackend';
 import { FakeKubernetesApiServer } from '../__testUtils__/fakeKubernetesApiServer';
+import type { AiPlatformBackendClient } from '../gitops/aiPlatformBackendClient';
 import { testAiPlatformConfig } from '../__testUtils__/platformConfig';
 import { createAiPlatformEndpointPlanAction } from './endpointPlan';
 import { createAiPlatformEndpointRenderAction } from './endpointRender';
@@ -76,7 +78,11 @@ async function renderVllmEndpoint() {
 
 async function apply(
   input: Record<string, unknown> = { cluster: 'gpu-eu-west-1' },
-  options: { isDryRun?: boolean; actionConfig?: ConfigReader } = {},
+  options: {
+    isDryRun?: boolean;
+    actionConfig?: ConfigReader;
+    backend?: AiPlatformBackendClient;
+  } = {},
 ) {
   const logger = mockServices.logger.mock();
   const ctx = createMockActionContext({
@@ -94,6 +100,7 @@ async function apply(
   }) as any;
   await createAiPlatformKubernetesApplyAction({
     config: options.actionConfig ?? config,
+    backend: options.backend,
   }).handler(ctx as any);
   return {
     output: Object.fromEntries((ctx.output as jest.Mock).mock.calls),
@@ -307,6 +314,86 @@ describe('ai-platform:kubernetes:apply', () => {
       "sourcePath '../outside' must be a folder inside the task workspace",
     );
     expect(apiServer.patches).toEqual([]);
+  });
+
+  describe('audit trail (real ai-platform backend)', () => {
+    const ENDPOINT = 'modelendpoint:default/llama-8b-chat';
+    let audit: Awaited<ReturnType<typeof startAiPlatformAuditBackend>>;
+    beforeAll(async () => {
+      audit = await startAiPlatformAuditBackend();
+    });
+    afterAll(() => audit.stop());
+
+    /** The endpoint's audit events recorded while `run` ran, newest first. */
+    async function recordedDuring(run: () => Promise<unknown>) {
+      const before = (await audit.auditTrailOf(ENDPOINT)).length;
+      await run();
+      const after = await audit.auditTrailOf(ENDPOINT);
+      return after.slice(0, after.length - before);
+    }
+
+    it('records an applied event for the entity in catalog-info.yaml', async () => {
+      const events = await recordedDuring(() =>
+        apply(undefined, { backend: audit.client }),
+      );
+      expect(events).toEqual([
+        expect.objectContaining({
+          action: 'apply',
+          actor: 'user:default/mock',
+          decision: 'applied',
+          reasons: [],
+          details: expect.objectContaining({
+            cluster: 'gpu-eu-west-1',
+            force: false,
+            taskId: 'mock-task-id',
+          }),
+        }),
+      ]);
+      expect(events[0].details.objects.map((o: any) => o.kind)).toEqual([
+        'Deployment',
+        'PodDisruptionBudget',
+        'Service',
+        'ScaledObject',
+        'ServiceMonitor',
+      ]);
+    });
+
+    it('records a failed apply with the API server message, then fails the step', async () => {
+      apiServer.reject(
+        '/apis/keda.sh/v1alpha1/namespaces/llm-shared/scaledobjects/llama-8b-chat',
+        { status: 422, reason: 'Invalid', message: 'spec.maxReplicaCount: 0' },
+      );
+      let failure: Error | undefined;
+      const events = await recordedDuring(() =>
+        apply(undefined, { backend: audit.client }).catch(e => {
+          failure = e;
+        }),
+      );
+      expect(failure?.message).toMatch(
+        /^Kubernetes API server rejected ScaledObject llm-shared\/llama-8b-chat/,
+      );
+      expect(events).toEqual([
+        expect.objectContaining({
+          action: 'apply',
+          decision: 'failed',
+          reasons: [failure!.message],
+        }),
+      ]);
+      // What reached the cluster before the rejection.
+      expect(events[0].details.objects.map((o: any) => o.kind)).toEqual([
+        'Deployment',
+        'PodDisruptionBudget',
+        'Service',
+      ]);
+    });
+
+    it('records nothing in a dry run', async () => {
+      const events = await recordedDuring(() =>
+        apply(undefined, { isDryRun: true, backend: audit.client }),
+      );
+      expect(apiServer.patches).toHaveLength(5);
+      expect(events).toEqual([]);
+    });
   });
 
   it('has an example that applies the rendered folder', () => {

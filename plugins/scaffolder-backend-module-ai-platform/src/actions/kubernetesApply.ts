@@ -3,7 +3,10 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createHash } from 'node:crypto';
+import type { AiPlatformBackendClient } from '../gitops/aiPlatformBackendClient';
+import { readCommittedEntity } from '../gitops/approvalInput';
 import { readRenderedFiles } from '../gitops/readRenderedFiles';
+import { reportAuditEvent } from '../gitops/reportAuditEvent';
 import { readKubernetesManifests } from '../kubernetes/readKubernetesManifests';
 import {
   createClusterObjectApi,
@@ -21,6 +24,21 @@ import { examples } from './kubernetesApply.examples';
 export interface AiPlatformKubernetesApplyActionOptions {
   /** Root config; the action reads `aiPlatform.clusters[].apiServer`. */
   config: Config;
+  /**
+   * The ai-platform backend: a real (not dry) apply of a folder with a `catalog-info.yaml`
+   * records an `apply` event, `applied` or `failed`, in that entity's audit trail.
+   * Without it nothing is recorded.
+   */
+  backend?: AiPlatformBackendClient;
+}
+
+/** The entity the rendered folder describes, for the audit trail; none if unreadable. */
+function auditedEntity(files: Parameters<typeof readCommittedEntity>[0]) {
+  try {
+    return readCommittedEntity(files);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -130,34 +148,70 @@ export function createAiPlatformKubernetesApplyAction(
       const force = ctx.input.force ?? false;
       const dryRun = ctx.isDryRun ?? false;
       const applied: AppliedKubernetesObject[] = [];
-      for (const object of objects) {
-        const apply = () =>
-          serverSideApply(api, clusterName, object, { dryRun, force });
-        let result: AppliedKubernetesObject;
-        if (dryRun) {
-          // Nothing is persisted, so there is nothing to remember for a retry.
-          result = await apply();
-        } else {
-          const contentHash = createHash('sha256')
-            .update(JSON.stringify([clusterName, apiServer.url, object, force]))
-            .digest('hex')
-            .slice(0, 16);
-          result = await ctx.checkpoint({
-            key: `ai-platform.kubernetes.apply.${clusterName}.${object.kind}.${
-              object.metadata.namespace ?? ''
-            }.${object.metadata.name}.${contentHash}`,
-            fn: apply,
-          });
-        }
-        ctx.logger.info(
-          `${dryRun ? 'Server-side dry run of' : 'Applied'} ${result.kind} ${
-            result.namespace ? `${result.namespace}/` : ''
-          }${result.name} on ${clusterName} (resourceVersion ${
-            result.resourceVersion
-          })`,
+      const entity = auditedEntity(files);
+      const reportApply = async (decision: string, reasons: string[]) => {
+        if (!entity) return;
+        await reportAuditEvent(
+          options.backend,
+          ctx,
+          {
+            action: 'apply',
+            entityRef: entity.entityRef,
+            actor: ctx.user?.ref,
+            decision,
+            reasons,
+            riskTier: entity.riskTier,
+            details: {
+              cluster: clusterName,
+              force,
+              objects: applied,
+              taskId: ctx.task.id,
+            },
+          },
+          decision === 'applied' ? 'The apply' : 'The failed apply',
         );
-        applied.push(result);
+      };
+      try {
+        for (const object of objects) {
+          const apply = () =>
+            serverSideApply(api, clusterName, object, { dryRun, force });
+          let result: AppliedKubernetesObject;
+          if (dryRun) {
+            // Nothing is persisted, so there is nothing to remember for a retry.
+            result = await apply();
+          } else {
+            const contentHash = createHash('sha256')
+              .update(
+                JSON.stringify([clusterName, apiServer.url, object, force]),
+              )
+              .digest('hex')
+              .slice(0, 16);
+            result = await ctx.checkpoint({
+              key: `ai-platform.kubernetes.apply.${clusterName}.${
+                object.kind
+              }.${object.metadata.namespace ?? ''}.${
+                object.metadata.name
+              }.${contentHash}`,
+              fn: apply,
+            });
+          }
+          ctx.logger.info(
+            `${dryRun ? 'Server-side dry run of' : 'Applied'} ${result.kind} ${
+              result.namespace ? `${result.namespace}/` : ''
+            }${result.name} on ${clusterName} (resourceVersion ${
+              result.resourceVersion
+            })`,
+          );
+          applied.push(result);
+        }
+      } catch (error) {
+        // Best effort, as for commits: the apply's own error is what the step fails with.
+        await reportApply('failed', [
+          error instanceof Error ? error.message : String(error),
+        ]);
+        throw error;
       }
+      await reportApply('applied', []);
       if (skippedFiles.length > 0) {
         ctx.logger.info(
           `Skipped files that are not Kubernetes objects: ${skippedFiles.join(
