@@ -1,4 +1,5 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { signInAsGuest } from './signIn';
 // The page's own formatters, so the numbers compared are formatted exactly as shown.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
@@ -29,17 +30,6 @@ interface ScorecardResponse {
 
 interface TimeseriesResponse {
   points: Array<{ start: string; value: number | null }>;
-}
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
 }
 
 /** A guest user token for reading the backend API directly. */

@@ -1,18 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
+import { signInAsGuest } from './signIn';
 
 // Playwright runs from the repository root; screenshots go to the git-ignored .artifacts/.
 const screenshotDir = '.artifacts/screenshots';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
 
 /** A labelled value of an AI platform overview card (a `group` named by its label). */
 function field(page: Page, label: string) {

@@ -1,20 +1,10 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { signInAsGuest } from './signIn';
 
 // Playwright runs from the repository root; screenshots go to the git-ignored .artifacts/.
 const screenshotDir = '.artifacts/e2e-screenshots';
 const backendUrl =
   process.env.PLAYWRIGHT_BACKEND_URL ?? 'http://localhost:7007';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
 
 async function guestToken(request: APIRequestContext): Promise<string> {
   const response = await request.get(`${backendUrl}/api/auth/guest/refresh`);

@@ -1,4 +1,5 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { signInAsGuest } from './signIn';
 // The page's own formatters, so API numbers are formatted exactly as shown.
 // The page's own formatters, so the numbers compared are formatted exactly as shown.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
@@ -36,17 +37,6 @@ interface OwnerScorecardsResponse {
       message: string;
     }>;
   }>;
-}
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
 }
 
 async function guestToken(request: APIRequestContext): Promise<string> {

@@ -1,4 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { signInAsGuest } from './signIn';
 
 // Playwright runs from the repository root; screenshots go to the git-ignored .artifacts/.
 const screenshotDir = '.artifacts/screenshots';
@@ -6,19 +8,14 @@ const screenshotDir = '.artifacts/screenshots';
 // A fixed name: a rerun re-plans the same endpoint (the plan does not count it against the
 // team's GPU quota twice) and the GitOps commit step finds the files already committed.
 const ENDPOINT_NAME = 'e2e-llama-8b-chat';
+// The data folder of the portal the browser tests start (see scripts/portal).
+const E2E_DATA_DIR = process.env.AI_PLATFORM_DATA_DIR ?? '.artifacts/e2e-data';
 const FITS_ON_L4 =
   'fits: 15.0 GiB weights + 1.0 GiB KV + 2.0 GiB overhead ≤ 20.7 GiB usable';
 
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
+// The second test changes the endpoint the first one created: they run in order, and the
+// second does not run when the first failed.
+test.describe.configure({ mode: 'serial' });
 
 /** Picks an option of a MUI select (the AI platform fields) by its label. */
 async function choose(page: Page, label: string, option: string | RegExp) {
@@ -149,6 +146,113 @@ test('the self-hosted endpoint template previews the fit and cost, then register
   expect(page.url()).toContain(`/modelendpoint/${ENDPOINT_NAME}`);
   await page.screenshot({
     path: `${screenshotDir}/self-hosted-template-new-endpoint.png`,
+    fullPage: true,
+  });
+});
+
+/** Opens a template of the /create page by its title. */
+async function chooseTemplate(page: Page, templateTitle: string) {
+  await page.goto('/create');
+  const title = page.getByText(templateTitle, { exact: true }).first();
+  await expect(title).toBeVisible();
+  const card = title.locator(
+    'xpath=ancestor::*[count(.//button[@data-testid="template-card-actions--create"]) = 1][1]',
+  );
+  await card.getByRole('button', { name: 'Choose' }).click();
+}
+
+test('the change template scales the endpoint the golden path created: the review shows the monthly cost delta, a scale beyond the quota is refused, the task commits', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  await signInAsGuest(page);
+  await chooseTemplate(page, 'Change an AI endpoint');
+
+  // Step 1: the endpoint (only those created from our golden paths are offered; with one
+  // such endpoint the picker selects it and is disabled) and the operation (scale by default).
+  // The form mounts again once the picker has loaded, which can empty it: pick until it holds.
+  const endpoint = page.getByRole('textbox', { name: 'Endpoint' });
+  await expect(async () => {
+    if (!(await endpoint.inputValue()).includes(ENDPOINT_NAME)) {
+      await endpoint.click({ timeout: 2_000 });
+      await page
+        .getByRole('option', { name: new RegExp(ENDPOINT_NAME) })
+        .first()
+        .click({ timeout: 5_000 });
+    }
+    await expect(endpoint).toHaveValue(new RegExp(ENDPOINT_NAME), {
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 45_000 });
+  const maxReplicas = page.getByRole('spinbutton', {
+    name: 'Maximum replicas',
+  });
+
+  // More L4 GPUs than the team's quota (4): the review step says the plan refuses it.
+  await maxReplicas.fill('5');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(
+    page.getByText(/The plan refuses this change/).first(),
+  ).toBeVisible();
+  await expect(page.getByText(/quota/i).first()).toBeVisible();
+  await page.screenshot({
+    path: `${screenshotDir}/change-template-scale-refused.png`,
+    fullPage: true,
+  });
+
+  // Back: 3 replicas at most fit. One L4 at 0.80 USD an hour is 584.00 USD a month, so the
+  // cost at max replicas goes from 2 × 584 to 3 × 584 and at min replicas stays 584.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await maxReplicas.fill('3');
+  await page.getByRole('button', { name: 'Next' }).click();
+  const beforeAfter = page.getByRole('table', { name: 'Before and after' });
+  await expect(beforeAfter).toBeVisible();
+  await expect(beforeAfter).toContainText('2');
+  await expect(beforeAfter).toContainText('3');
+  await expect(
+    page.getByText(
+      /Monthly cost at max replicas: 1,168\.00 USD → 1,752\.00 USD \(\+584\.00 USD\); at min replicas: 584\.00 USD → 584\.00 USD \(±0\.00 USD\)/,
+    ),
+  ).toBeVisible();
+  await expect(page.getByText(/The plan refuses this change/)).toHaveCount(0);
+  await page.screenshot({
+    path: `${screenshotDir}/change-template-scale-preview.png`,
+    fullPage: true,
+  });
+
+  // Run it: read the committed request, re-plan, render, commit.
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(
+    page.getByRole('link', { name: 'Open the endpoint in the catalog' }),
+  ).toBeVisible({ timeout: 90_000 });
+  await expect(
+    page
+      .getByTestId('text-output-box')
+      .getByText(
+        /1,168\.00 → 1,752\.00 USD a month at max replicas \(\+584\.00\)/,
+      ),
+  ).toBeVisible();
+  // The portal's GitOps repository (in the test's data folder) has the change on main.
+  const gitops = ['--git-dir', `${E2E_DATA_DIR}/gitops.git`];
+  expect(
+    execFileSync('git', [...gitops, 'log', '-1', '--format=%s', 'main'], {
+      encoding: 'utf8',
+    }).trim(),
+  ).toBe(`Scale endpoint ${ENDPOINT_NAME}: replicas.max 2 → 3`);
+  expect(
+    execFileSync(
+      'git',
+      [
+        ...gitops,
+        'show',
+        `main:clusters/gpu-eu-west-1/llm-shared/${ENDPOINT_NAME}/scaledobject.yaml`,
+      ],
+      { encoding: 'utf8' },
+    ),
+  ).toMatch(/maxReplicaCount: 3\b/);
+  await page.screenshot({
+    path: `${screenshotDir}/change-template-scale-task.png`,
     fullPage: true,
   });
 });
