@@ -346,6 +346,7 @@ export const aiPlatformPlugin = createBackendPlugin({
         httpRouter.use(
           createFleetRouter({
             httpAuth,
+            auth,
             permissions,
             catalog,
             config,

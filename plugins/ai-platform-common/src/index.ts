@@ -101,5 +101,7 @@ export type {
   AuditAction,
   AuditEvent,
   AuditTrailResponse,
+  FleetRetiredEntities,
+  RetiredFleetEntity,
 } from './wire';
 export { ANNOTATION_TOOLS, parseToolsAnnotation } from './tools';

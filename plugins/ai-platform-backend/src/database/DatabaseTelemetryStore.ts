@@ -6,12 +6,18 @@ import { Knex } from 'knex';
 import { RetentionScope, whereInRetentionScope } from './retentionScope';
 import { insertEventBatch } from './telemetry/insertEventBatch';
 import { toEventRows } from './telemetry/eventRows';
+import {
+  getLastTelemetryByEntityRef,
+  listEntityTelemetryLastSeen,
+} from './telemetry/entityTelemetryQueries';
 import { TelemetryQueries } from './telemetry/telemetryQueries';
 import { EVENTS_TABLE } from './telemetry/telemetryTables';
 import {
   AgentEndpointHour,
+  EntityTelemetryLastSeen,
   FirstTelemetry,
   InsertEventsResult,
+  LastTelemetry,
   SubjectHourTokens,
   SubjectUsageTotals,
   TelemetryFleetQueries,
@@ -125,6 +131,18 @@ export class DatabaseTelemetryStore
     subjects: string[],
   ): Promise<Map<string, FirstTelemetry>> {
     return this.queries.getFirstTelemetryBySubject(subjects);
+  }
+
+  listEntityTelemetryLastSeen(options: {
+    kinds: string[];
+  }): Promise<EntityTelemetryLastSeen[]> {
+    return listEntityTelemetryLastSeen(this.db, options);
+  }
+
+  getLastTelemetryByEntityRef(
+    entityRefs: string[],
+  ): Promise<Map<string, LastTelemetry>> {
+    return getLastTelemetryByEntityRef(this.db, entityRefs);
   }
 
   async deleteEventsBefore(

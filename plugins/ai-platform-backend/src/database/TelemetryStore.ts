@@ -1,5 +1,11 @@
 import { RetentionScope } from './retentionScope';
 import { CostSource } from '../ingest/tokenPricing';
+import type {
+  EntityTelemetryLastSeen,
+  LastTelemetry,
+} from './telemetry/entityTelemetryQueries';
+
+export type { EntityTelemetryLastSeen, LastTelemetry };
 
 /**
  * One normalized LLM call (or agent span), whatever source it came from.
@@ -428,4 +434,20 @@ export interface TelemetryFleetQueries {
   getHourlyTokensBySubject(
     options: { subjects: string[] } & TimeWindow,
   ): Promise<Map<string, SubjectHourTokens[]>>;
+  /**
+   * Every entity of the given kinds (e.g. `ModelEndpoint`, `Agent`; any
+   * case) that the rollups hold telemetry of, in catalog or not, in entity
+   * ref byte order; the same rows on SQLite and PostgreSQL.
+   */
+  listEntityTelemetryLastSeen(options: {
+    kinds: string[];
+  }): Promise<EntityTelemetryLastSeen[]>;
+
+  /**
+   * The latest telemetry of each entity (lower case refs); entities without
+   * any are absent.
+   */
+  getLastTelemetryByEntityRef(
+    entityRefs: string[],
+  ): Promise<Map<string, LastTelemetry>>;
 }

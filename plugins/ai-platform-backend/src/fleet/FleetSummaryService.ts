@@ -3,6 +3,7 @@ import {
   MODEL_ENDPOINT_KIND,
 } from '@ai-platform/plugin-ai-platform-common';
 import {
+  AuthService,
   BackstageCredentials,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
@@ -36,6 +37,7 @@ import {
 } from './goldenPaths';
 import { fleetGpuCost, fleetRowCost, spendByTeam } from './fleetCost';
 import { GpuConfig, gpuAllocation, readGpuConfig } from './gpuAllocation';
+import { retiredEntities } from './retiredEntities';
 import { FleetEntity, GoldenPathEntity } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -67,6 +69,12 @@ export interface FleetSummaryServiceOptions {
   /** The month-to-date cost of the fleet's entities (GPU cost when self-hosted). */
   costService: EntityCostService;
   /**
+   * The plugin's own credentials, to tell a retired entity (no longer in
+   * the catalog) from one the user may not see. Without it the catalog is
+   * read with the user's credentials for that check too.
+   */
+  auth?: AuthService;
+  /**
    * The clock: every "now" of the summary (the month to date, the
    * unattributed window, `generatedAt`) is read from it. Defaults to the
    * system time; tests set it.
@@ -87,8 +95,8 @@ export interface FleetUnattributedPage {
 
 /**
  * Computes the data of the AI Platform page: the fleet table, spend by team,
- * golden-path adoption, time to first inference, GPU allocation and
- * unattributed telemetry.
+ * golden-path adoption, time to first inference, GPU allocation,
+ * unattributed telemetry and retired entities.
  *
  * @remarks
  * The catalog is read with the user's credentials, so catalog permissions
@@ -185,10 +193,19 @@ export class FleetSummaryService {
     ]);
 
     // One GPU telemetry call for every readable endpoint of the page.
-    const costs = await this.options.costService.costOf(
-      fleetEntities.filter(entity => readable.has(entityRefOf(entity))),
-      { now: generatedAt, usageTotals: usage },
-    );
+    const [costs, retired] = await Promise.all([
+      this.options.costService.costOf(
+        fleetEntities.filter(entity => readable.has(entityRefOf(entity))),
+        { now: generatedAt, usageTotals: usage },
+      ),
+      retiredEntities({
+        telemetryStore: this.options.telemetryStore,
+        allowed: unattributedAllowed,
+        knownEntityRefs: new Set(fleetEntities.map(entityRefOf)),
+        loadCatalogEntityRefs: () => this.loadFleetEntityRefs(credentials),
+        monthToDate: { from: monthStart, to: generatedAt },
+      }),
+    ]);
 
     const fleet: FleetEntity[] = fleetEntities
       .map(entity => {
@@ -353,6 +370,24 @@ export class FleetSummaryService {
               : `Set spec.gateway.model: ${item.joinKey} on the ModelEndpoint entity that serves this alias`,
         })),
       },
+      retired,
     };
+  }
+
+  /** Every ModelEndpoint and Agent in the catalog, as the plugin sees it. */
+  private async loadFleetEntityRefs(
+    userCredentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    const credentials = this.options.auth
+      ? await this.options.auth.getOwnServiceCredentials()
+      : userCredentials;
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: { kind: [MODEL_ENDPOINT_KIND, AGENT_KIND] },
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials },
+    );
+    return new Set(items.map(entityRefOf));
   }
 }

@@ -1,4 +1,5 @@
 import {
+  AuthService,
   HttpAuthService,
   PermissionsService,
   RootConfigService,
@@ -30,6 +31,13 @@ export interface FleetRouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   config: RootConfigService;
+  /**
+   * The plugin's own credentials, to check that an entity with stored
+   * telemetry has really left the catalog (and is not only hidden from the
+   * user) before the summary lists it as retired. Without it the user's
+   * catalog view decides.
+   */
+  auth?: AuthService;
   telemetryStore: TelemetryStore & TelemetryFleetQueries;
   resultStore: ScorecardResultStore;
   /**
@@ -49,7 +57,8 @@ export interface FleetRouterOptions {
 /**
  * Creates `GET /fleet/summary`, the data of the AI Platform page: the fleet
  * table, golden-path adoption, time to first inference, spend by team, GPU
- * allocation and unattributed telemetry, in one response.
+ * allocation, unattributed telemetry and retired entities (telemetry kept
+ * of entities that left the catalog), in one response.
  *
  * @remarks
  * The catalog is read with the user's credentials, so catalog permissions
@@ -66,10 +75,12 @@ export function createFleetRouter(options: FleetRouterOptions): express.Router {
     config,
     telemetryStore,
     resultStore,
+    auth,
   } = options;
   const fleetSummary = new FleetSummaryService({
     access: new TelemetryReadAccess(permissions),
     catalog,
+    auth,
     config,
     telemetryStore,
     resultStore,

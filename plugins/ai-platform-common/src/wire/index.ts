@@ -19,3 +19,4 @@ export type {
   AuditEvent,
   AuditTrailResponse,
 } from './approvals';
+export type { FleetRetiredEntities, RetiredFleetEntity } from './fleet';

@@ -1,5 +1,6 @@
 import type {
   EndpointCostBasis,
+  FleetRetiredEntities,
   RightSizingRecommendation,
   UnitCost,
 } from '@ai-platform/plugin-ai-platform-common';
@@ -211,4 +212,10 @@ export interface FleetSummary {
     /** `requests`: most requests first; `cost`: highest cost first. */
     order?: 'requests' | 'cost';
   };
+  /**
+   * ModelEndpoints and Agents with stored telemetry that left the catalog
+   * (decommissioned, deleted); listed only on an unconditional
+   * `ai-platform.telemetry.read`. Absent from backends that predate it.
+   */
+  retired?: FleetRetiredEntities;
 }

@@ -30,4 +30,8 @@ export type {
   TeamSpend,
   UnattributedTelemetry,
 } from './fleetTypes';
+export type {
+  FleetRetiredEntities,
+  RetiredFleetEntity,
+} from '@ai-platform/plugin-ai-platform-common';
 export type { AgentRuns, ToolAgents, ToolCallStats } from './agentRunTypes';

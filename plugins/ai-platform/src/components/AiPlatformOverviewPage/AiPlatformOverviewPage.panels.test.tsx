@@ -194,6 +194,56 @@ describe('AiPlatformOverviewPage panels', () => {
     expect(agentRow).toHaveTextContent('Set spec.gateway.agentId: agt_01J9');
   });
 
+  it('counts decommissioned endpoints as retired, with their last call and requests', async () => {
+    renderPage();
+    const retired = await screen.findByRole('region', {
+      name: 'Retired: 2 endpoints, 1 agent',
+    });
+    const rowOf = (ref: string) =>
+      within(retired).getByText(ref).closest('tr')!;
+    const mistral = rowOf('modelendpoint:default/mistral-7b-legacy');
+    expect(mistral).toHaveTextContent('ModelEndpoint');
+    expect(mistral).toHaveTextContent('2026-11-20 14:32 UTC');
+    expect(mistral).toHaveTextContent('1,830');
+    // Only the hour of its last call is left after retention.
+    const bert = rowOf('modelendpoint:default/bert-embed-v1');
+    expect(bert).toHaveTextContent('hour of 2026-09-30 17:00 UTC');
+    expect(rowOf('agent:default/faq-bot')).toHaveTextContent('Agent');
+    // Not a link: the catalog no longer has them.
+    expect(within(retired).queryByRole('link')).not.toBeInTheDocument();
+    // A gateway price is not shown as the endpoint's cost.
+    expect(retired).not.toHaveTextContent('$9.15');
+    expect(retired).toHaveTextContent('No GPU cost is shown');
+  });
+
+  it.each([
+    [
+      'there are none',
+      {
+        ...fleetSummaryFixture.retired!,
+        modelEndpointCount: 0,
+        agentCount: 0,
+        items: [],
+      },
+    ],
+    [
+      'the user may not read them',
+      { ...fleetSummaryFixture.retired!, allowed: false },
+    ],
+    ['the backend predates them', undefined],
+  ])('shows nothing about retired entities when %s', async (_, retired) => {
+    renderPage(
+      createMockAiPlatformApi({
+        getFleetSummary: async () => summaryWith({ retired }),
+      }),
+    );
+    await screen.findByRole('region', { name: 'Unattributed telemetry' });
+    expect(
+      screen.queryByRole('region', { name: /Retired/ }),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText(/Retired:/)).not.toBeInTheDocument();
+  });
+
   it('shows the catalog tables while the fleet summary loads', async () => {
     renderPage(
       createMockAiPlatformApi({

@@ -33,6 +33,10 @@ import {
 import { GoldenPathAdoptionPanel } from './GoldenPathAdoptionPanel';
 import { GpuAllocationPanel } from './GpuAllocationPanel';
 import { GpuCostPanel } from './GpuCostPanel';
+import {
+  hasRetiredEntities,
+  RetiredEntitiesPanel,
+} from './RetiredEntitiesPanel';
 import { SpendByTeamPanel } from './SpendByTeamPanel';
 import { TelemetrySetupHelp } from './TelemetrySetupHelp';
 import { TimeToFirstInferencePanel } from './TimeToFirstInferencePanel';
@@ -204,6 +208,11 @@ function FleetPanels(props: {
       <Grid item xs={12}>
         <UnattributedTelemetryPanel unattributed={summary.unattributed} />
       </Grid>
+      {hasRetiredEntities(summary.retired) && (
+        <Grid item xs={12}>
+          <RetiredEntitiesPanel retired={summary.retired} />
+        </Grid>
+      )}
     </>
   );
 }
