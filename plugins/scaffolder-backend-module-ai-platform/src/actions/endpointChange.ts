@@ -23,7 +23,7 @@ import {
 } from '../change/endpointOperation';
 import { changeManagedEndpointModel } from '../change/managedEndpointChange';
 import { isRemoteRepository } from '../gitops/commitToGitopsRepository';
-import { redactUrlCredentials } from '../gitops/GitCommandRunner';
+import { redactUrlCredentials } from '@ai-platform/plugin-ai-platform-node';
 import { readGitopsConfig } from '../gitops/gitopsConfig';
 import { readCommittedEndpoint } from '../gitops/readCommittedEndpoint';
 import { governanceOutputSchema } from '../platform/governanceOutput';

@@ -10,7 +10,7 @@ import {
   commitToGitopsRepository,
   isRemoteRepository,
 } from '../gitops/commitToGitopsRepository';
-import { redactUrlCredentials } from '../gitops/GitCommandRunner';
+import { redactUrlCredentials } from '@ai-platform/plugin-ai-platform-node';
 import { readGitopsConfig } from '../gitops/gitopsConfig';
 import { readRenderedFiles } from '../gitops/readRenderedFiles';
 import type { AiPlatformBackendClient } from '../gitops/aiPlatformBackendClient';

@@ -7,7 +7,7 @@ import {
   GitCommandError,
   GitCommandRunner,
   createScratchDir,
-} from './GitCommandRunner';
+} from '@ai-platform/plugin-ai-platform-node';
 import type { RenderedFile } from './readRenderedFiles';
 
 /**

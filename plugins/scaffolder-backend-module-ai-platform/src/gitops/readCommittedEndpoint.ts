@@ -2,7 +2,10 @@ import { NotFoundError } from '@backstage/errors';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import { GitCommandRunner, createScratchDir } from './GitCommandRunner';
+import {
+  GitCommandRunner,
+  createScratchDir,
+} from '@ai-platform/plugin-ai-platform-node';
 import { isRemoteRepository } from './commitToGitopsRepository';
 
 /**

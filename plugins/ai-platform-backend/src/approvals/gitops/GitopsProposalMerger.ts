@@ -7,7 +7,7 @@ import {
   GitCommandError,
   GitCommandRunner,
   redactUrlCredentials,
-} from './GitCommandRunner';
+} from '@ai-platform/plugin-ai-platform-node';
 
 /** git's empty tree object: the base of a repository's first change. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -379,7 +379,7 @@ export class GitopsProposalMerger {
         'The proposal was committed to another GitOps repository than aiPlatform.gitops.repository; decide it there',
       );
     }
-    const scratch = await createScratchDir();
+    const scratch = await createScratchDir('ai-platform-approval');
     try {
       const git = await GitCommandRunner.create({
         scratchDir: scratch,

@@ -12,7 +12,7 @@ const TOKEN_ENV_VAR = 'AI_PLATFORM_GITOPS_TOKEN';
 /**
  * A failed git invocation. The message carries git's stderr with credentials redacted.
  *
- * @internal
+ * @public
  */
 export class GitCommandError extends Error {
   readonly stderr: string;
@@ -29,7 +29,7 @@ export class GitCommandError extends Error {
 /**
  * Options for {@link GitCommandRunner.create}.
  *
- * @internal
+ * @public
  */
 export type GitCommandRunnerOptions = {
   /** Folder for the askpass helper; it is removed with the rest of the scratch folder. */
@@ -44,7 +44,7 @@ export type GitCommandRunnerOptions = {
 /**
  * Replaces user info in URLs (`https://user:secret@host`) with `***`.
  *
- * @internal
+ * @public
  */
 export function redactUrlCredentials(text: string): string {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
@@ -54,7 +54,7 @@ export function redactUrlCredentials(text: string): string {
  * Runs the real `git` CLI with a fixed identity, no interactive prompts, an optional
  * token supplied through `GIT_ASKPASS`, and error messages with credentials redacted.
  *
- * @internal
+ * @public
  */
 export class GitCommandRunner {
   readonly #env: NodeJS.ProcessEnv;
@@ -155,10 +155,13 @@ export class GitCommandRunner {
 }
 
 /**
- * Creates a scratch folder under the OS temp dir.
+ * Creates a scratch folder under the OS temp dir, named `<prefix>-XXXXXX`
+ * (e.g. `ai-platform-gitops`, `ai-platform-approval`).
  *
- * @internal
+ * @public
  */
-export function createScratchDir(): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), 'ai-platform-gitops-'));
+export function createScratchDir(
+  prefix: string = 'ai-platform-gitops',
+): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
 }
