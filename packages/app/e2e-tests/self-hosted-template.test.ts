@@ -1,6 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { signInAsGuest } from './signIn';
+import { backendUrl, guestToken, postLiteLlmCalls } from './telemetryEntity';
 
 // Playwright runs from the repository root; screenshots go to the git-ignored .artifacts/.
 const screenshotDir = '.artifacts/screenshots';
@@ -253,6 +254,89 @@ test('the change template scales the endpoint the golden path created: the revie
   ).toMatch(/maxReplicaCount: 3\b/);
   await page.screenshot({
     path: `${screenshotDir}/change-template-scale-task.png`,
+    fullPage: true,
+  });
+});
+
+test('decommissioning the endpoint removes it from GitOps and the catalog, and the AI Platform page lists it as retired with the calls it served', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(180_000);
+  // A call through the gateway to the endpoint while it is in the catalog.
+  const token = await guestToken(request);
+  const entityUrl = `${backendUrl}/api/catalog/entities/by-name/modelendpoint/default/${ENDPOINT_NAME}`;
+  const entity = await (
+    await request.get(entityUrl, {
+      headers: { Authorization: `Bearer ${token}` },
+    })
+  ).json();
+  const alias: string = entity.spec.gateway.model;
+  await postLiteLlmCalls(request, [
+    {
+      id: `e2e-retired-${Date.now()}`,
+      alias,
+      startTimeS: Date.now() / 1000 - 60,
+      ttftMs: 150,
+      latencyMs: 900,
+      inputTokens: 1200,
+      outputTokens: 300,
+      costUsd: 0,
+    },
+  ]);
+
+  await signInAsGuest(page);
+  await chooseTemplate(page, 'Change an AI endpoint');
+  const endpoint = page.getByRole('textbox', { name: 'Endpoint' });
+  await expect(endpoint).toHaveValue(new RegExp(ENDPOINT_NAME));
+  await page.getByRole('button', { name: /^Operation/ }).click();
+  await page.getByRole('option', { name: /^Decommission/ }).click();
+  await page.getByRole('checkbox', { name: /I understand/ }).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(
+    page
+      .getByTestId('text-output-box')
+      .getByText(/endpoint: clusters\/gpu-eu-west-1\/llm-shared\//),
+  ).toBeVisible({ timeout: 90_000 });
+  const gitops = ['--git-dir', `${E2E_DATA_DIR}/gitops.git`];
+  expect(
+    execFileSync('git', [...gitops, 'log', '-1', '--format=%s', 'main'], {
+      encoding: 'utf8',
+    }).trim(),
+  ).toBe(
+    `Decommission endpoint ${ENDPOINT_NAME}: remove clusters/gpu-eu-west-1/llm-shared/${ENDPOINT_NAME}`,
+  );
+  expect(
+    execFileSync('git', [...gitops, 'ls-tree', '-r', '--name-only', 'main'], {
+      encoding: 'utf8',
+    }),
+  ).not.toContain(ENDPOINT_NAME);
+  await page.screenshot({
+    path: `${screenshotDir}/change-template-decommission-task.png`,
+    fullPage: true,
+  });
+
+  // The catalog drops the entity at its next GitOps sync.
+  await expect(async () => {
+    const response = await request.get(entityUrl, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(response.status()).toBe(404);
+  }).toPass({ timeout: 60_000 });
+
+  // The AI Platform page lists it as retired, with the call it served.
+  await page.goto('/ai-platform');
+  const retiredRow = page.getByRole('row', {
+    name: new RegExp(`modelendpoint:default/${ENDPOINT_NAME}`),
+  });
+  await expect(page.getByText(/^Retired: \d+ endpoints?/)).toBeVisible();
+  await expect(retiredRow).toBeVisible();
+  await expect(retiredRow).toContainText('1,500');
+  await retiredRow.scrollIntoViewIfNeeded();
+  await page.screenshot({
+    path: `${screenshotDir}/ai-platform-page-retired.png`,
     fullPage: true,
   });
 });
