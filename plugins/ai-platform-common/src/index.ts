@@ -103,5 +103,8 @@ export type {
   AuditTrailResponse,
   FleetRetiredEntities,
   RetiredFleetEntity,
+  LatencyPercentilesMs,
+  TimeseriesPoint,
+  UnattributedUsage,
 } from './wire';
 export { ANNOTATION_TOOLS, parseToolsAnnotation } from './tools';

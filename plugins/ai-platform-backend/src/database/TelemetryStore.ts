@@ -1,3 +1,8 @@
+import type {
+  LatencyPercentilesMs,
+  TimeseriesPoint,
+  UnattributedUsage,
+} from '@ai-platform/plugin-ai-platform-common';
 import { RetentionScope } from './retentionScope';
 import { CostSource } from '../ingest/tokenPricing';
 import type {
@@ -6,6 +11,7 @@ import type {
 } from './telemetry/entityTelemetryQueries';
 
 export type { EntityTelemetryLastSeen, LastTelemetry };
+export type { LatencyPercentilesMs, TimeseriesPoint, UnattributedUsage };
 
 /**
  * One normalized LLM call (or agent span), whatever source it came from.
@@ -137,17 +143,6 @@ export interface TimeWindow {
 }
 
 /**
- * p50/p95 read from the merged sketch of a window, with the sample count.
- *
- * @internal
- */
-export interface LatencyPercentilesMs {
-  p50: number | null;
-  p95: number | null;
-  count: number;
-}
-
-/**
  * Usage of one subject over a window, read from the hourly rollups.
  *
  * @internal
@@ -170,27 +165,6 @@ export interface SubjectUsage {
   ttftMs: LatencyPercentilesMs;
   /** End-to-end latency of successful calls. */
   latencyMs: LatencyPercentilesMs;
-}
-
-/**
- * Telemetry of one join key that no catalog entity claimed.
- *
- * @internal
- */
-export interface UnattributedUsage {
-  joinKey: string;
-  /**
-   * What the join key names: a gateway model alias (`model`) or a gateway
-   * agent id (`agent`).
-   */
-  joinKeyKind: 'model' | 'agent';
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  /** Start of the latest hour with traffic, ISO 8601. */
-  lastSeenHourStart: string;
 }
 
 /**
@@ -260,21 +234,6 @@ export const TIMESERIES_METRICS = [
  * @internal
  */
 export type TimeseriesMetric = (typeof TIMESERIES_METRICS)[number];
-
-/**
- * One step of a time series.
- *
- * @internal
- */
-export interface TimeseriesPoint {
-  /** Start of the step, ISO 8601. */
-  start: string;
-  /**
-   * The sum over the step, or for `ttft_p95_ms` the p95 of the merged
-   * sketches (`null` when the step has no TTFT sample).
-   */
-  value: number | null;
-}
 
 /**
  * Storage of raw telemetry events and their hourly rollups.

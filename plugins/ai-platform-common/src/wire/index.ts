@@ -20,3 +20,8 @@ export type {
   AuditTrailResponse,
 } from './approvals';
 export type { FleetRetiredEntities, RetiredFleetEntity } from './fleet';
+export type {
+  LatencyPercentilesMs,
+  TimeseriesPoint,
+  UnattributedUsage,
+} from './usage';

@@ -2,6 +2,7 @@ import type {
   EndpointCostBasis,
   FleetRetiredEntities,
   RightSizingRecommendation,
+  UnattributedUsage,
   UnitCost,
 } from '@ai-platform/plugin-ai-platform-common';
 import type { ScorecardCheckStatus } from './types';
@@ -144,15 +145,7 @@ export interface GpuTeamProfileAllocation {
  *
  * @public
  */
-export interface UnattributedTelemetry {
-  joinKey: string;
-  joinKeyKind: 'model' | 'agent';
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  lastSeenHourStart: string;
+export interface UnattributedTelemetry extends UnattributedUsage {
   /** Which spec field to set so the telemetry is attributed. */
   fixHint: string;
 }

@@ -2,9 +2,12 @@ import type {
   DataClassification,
   EndpointCostEstimate,
   EntityCost,
+  LatencyPercentilesMs,
   MemoryFit,
   PlanDecision,
 } from '@ai-platform/plugin-ai-platform-common';
+
+export type { LatencyPercentilesMs };
 
 /**
  * Status of one scorecard check, as the `ai-platform` backend reports it.
@@ -142,17 +145,6 @@ export interface EntityScorecard {
    * predate it.
    */
   cost?: EntityCost;
-}
-
-/**
- * p50/p95 of a latency with its sample count.
- *
- * @public
- */
-export interface LatencyPercentilesMs {
-  p50: number | null;
-  p95: number | null;
-  count: number;
 }
 
 /**
