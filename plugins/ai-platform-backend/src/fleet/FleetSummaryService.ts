@@ -1,6 +1,7 @@
 import {
   AGENT_KIND,
   MODEL_ENDPOINT_KIND,
+  FleetSummary,
 } from '@ai-platform/plugin-ai-platform-common';
 import {
   AuthService,
@@ -120,7 +121,7 @@ export class FleetSummaryService {
   async getSummary(
     credentials: BackstageCredentials,
     unattributedPage: FleetUnattributedPage,
-  ) {
+  ): Promise<FleetSummary> {
     const generatedAt = this.now();
     const unattributedWindow = {
       from: new Date(

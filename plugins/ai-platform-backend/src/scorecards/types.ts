@@ -1,3 +1,9 @@
+import type {
+  ScorecardCheck,
+  ScorecardCheckCategory,
+  ScorecardCheckSource,
+  ScorecardCheckStatus,
+} from '@ai-platform/plugin-ai-platform-common';
 import { Entity } from '@backstage/catalog-model';
 import {
   TimeseriesMetric,
@@ -5,19 +11,11 @@ import {
   TimeWindow,
 } from '../database/TelemetryStore';
 
-/**
- * Status of one scorecard check. `source-unavailable`: the telemetry source
- * of the check (Prometheus) did not answer; `message` says why and `value`
- * is `null`.
- *
- * @internal
- */
-export type ScorecardCheckStatus =
-  | 'pass'
-  | 'warn'
-  | 'fail'
-  | 'not-enough-data'
-  | 'source-unavailable';
+export type {
+  ScorecardCheckCategory,
+  ScorecardCheckSource,
+  ScorecardCheckStatus,
+};
 
 /**
  * Every check status, in display order.
@@ -31,21 +29,6 @@ export const SCORECARD_CHECK_STATUSES: readonly ScorecardCheckStatus[] = [
   'not-enough-data',
   'source-unavailable',
 ];
-
-/**
- * Where the number of a check came from: the portal's own telemetry store
- * (ingested events, rollups, eval runs), a Prometheus-compatible server, or
- * an estimate from the entity's spec (the GPU cost of a self-hosted endpoint
- * without Prometheus), or the entity's spec itself (`entity-spec`: the
- * governance checks).
- *
- * @internal
- */
-export type ScorecardCheckSource =
-  | 'telemetry-store'
-  | 'prometheus'
-  | 'spec-estimate'
-  | 'entity-spec';
 
 /**
  * Thrown by a telemetry source that cannot answer now (down, slow, an error
@@ -103,25 +86,6 @@ export interface ExternalScorecardTelemetrySource {
 }
 
 /**
- * The groups of checks that levels are defined over: `slo` (`ttft-p95`,
- * `error-rate`), `budget` (`budget-mtd`, `budget-forecast`), `eval`
- * (`eval:<suite>`, `eval-regression:<suite>`) and `efficiency` (`gpu-idle`,
- * `saturation`, self-hosted endpoints) and `agent` (`agent-run-success`,
- * `agent-run-p95`, `agent-cost-per-run`, `agent-tool-error-rate`, Agents) and
- * `governance` (`governance:<requirement id>`, the `aiPlatform.governance`
- * requirements that apply).
- *
- * @internal
- */
-export type ScorecardCheckCategory =
-  | 'slo'
-  | 'budget'
-  | 'eval'
-  | 'efficiency'
-  | 'agent'
-  | 'governance';
-
-/**
  * Every check category, in display order.
  *
  * @internal
@@ -150,19 +114,8 @@ export const EFFICIENCY_CHECK_IDS: readonly string[] = [
  *
  * @internal
  */
-export interface ScorecardCheckResult {
-  /** e.g. `ttft-p95`, `budget-mtd`, `eval:helpfulness`. */
-  checkId: string;
-  category: ScorecardCheckCategory;
-  status: ScorecardCheckStatus;
-  /** The measured value (ms, percent, USD or score); `null` without data. */
-  value: number | null;
-  /** The threshold from the entity spec, in the unit of `value`. */
-  threshold: number | null;
-  /** What the value covers, e.g. `24h`, `month-to-date`, `latest-run`. */
-  window: string;
-  /** A sentence a person can act on. */
-  message: string;
+export interface ScorecardCheckResult
+  extends Omit<ScorecardCheck, 'source' | 'lastAvailable'> {
   /**
    * Where the value came from. Results stored before sources existed read
    * as `telemetry-store`.

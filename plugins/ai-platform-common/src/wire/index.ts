@@ -19,9 +19,27 @@ export type {
   AuditEvent,
   AuditTrailResponse,
 } from './approvals';
-export type { FleetRetiredEntities, RetiredFleetEntity } from './fleet';
+export type {
+  FleetEntitySummary,
+  FleetGpuCost,
+  FleetRetiredEntities,
+  FleetSummary,
+  GoldenPathEntity,
+  GpuClusterProfileAllocation,
+  GpuTeamProfileAllocation,
+  RetiredFleetEntity,
+  TeamSpend,
+  UnattributedTelemetry,
+} from './fleet';
 export type {
   LatencyPercentilesMs,
   TimeseriesPoint,
   UnattributedUsage,
 } from './usage';
+export type {
+  ScorecardCheck,
+  ScorecardCheckCategory,
+  ScorecardCheckSource,
+  ScorecardCheckStatus,
+  ScorecardHistoryEntry,
+} from './scorecards';
