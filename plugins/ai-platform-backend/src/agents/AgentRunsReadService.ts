@@ -1,3 +1,7 @@
+import type {
+  AgentRuns,
+  ToolAgents,
+} from '@ai-platform/plugin-ai-platform-common';
 import {
   AuthService,
   BackstageCredentials,
@@ -10,7 +14,7 @@ import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
 import { TimeWindow } from '../database/TelemetryStore';
 import { normalizeTelemetryEntityRef } from '../database/telemetrySubject';
 import { ANNOTATION_TOOLS, parseToolsAnnotation } from './toolsAnnotation';
-import { AgentRunStats, AgentRunStore, ToolCallStats } from './types';
+import { AgentRunStore } from './types';
 
 /** Unknown tools listed at most. */
 const MAX_UNKNOWN_TOOLS = 100;
@@ -61,39 +65,14 @@ export function checkTraceLinkTemplate(template: string | undefined): void {
  *
  * @internal
  */
-export interface AgentRunsResponse
-  extends Omit<AgentRunStats, 'tools' | 'latestFailingRuns'> {
-  entityRef: string;
-  window: { from: string; to: string };
-  tools: Array<
-    { toolName: string; apiEntityRef: string | null } & ToolCallStats & {
-        latestFailingTraceUrl: string | null;
-      }
-  >;
-  latestFailingRuns: Array<
-    AgentRunStats['latestFailingRuns'][number] & { traceUrl: string | null }
-  >;
-}
+export type AgentRunsResponse = AgentRuns;
 
 /**
  * `GET /tools/by-entity/api/...`: the agents calling an API entity's tools.
  *
  * @internal
  */
-export interface ToolAgentsResponse {
-  entityRef: string;
-  window: { from: string; to: string };
-  toolNames: string[];
-  agents: Array<
-    {
-      agentEntityRef: string | null;
-      agentJoinKey: string | null;
-      toolName: string;
-      lastCalledAt: string;
-      latestFailingTraceUrl: string | null;
-    } & ToolCallStats
-  >;
-}
+export type ToolAgentsResponse = ToolAgents;
 
 /**
  * Reads agent runs and tool calls for the routes: attributes tools to the
@@ -124,7 +103,12 @@ export class AgentRunsReadService {
           kind: 'API',
           [`metadata.annotations.${ANNOTATION_TOOLS}`]: CATALOG_FILTER_EXISTS,
         },
-        fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'],
+        fields: [
+          'kind',
+          'metadata.namespace',
+          'metadata.name',
+          'metadata.annotations',
+        ],
       },
       { credentials: await auth.getOwnServiceCredentials() },
     );

@@ -1,3 +1,4 @@
+import type { ToolCallStats as WireToolCallStats } from '@ai-platform/plugin-ai-platform-common';
 import { TimeWindow } from '../database/TelemetryStore';
 
 /**
@@ -91,15 +92,7 @@ export interface AgentRunDay {
  *
  * @internal
  */
-export interface ToolCallStats {
-  calls: number;
-  errors: number;
-  /** `null` without calls. */
-  errorRatePercent: number | null;
-  p95DurationMs: number | null;
-  /** Trace of the latest failed call, `null` when none failed. */
-  latestFailingTraceId: string | null;
-}
+export type ToolCallStats = Omit<WireToolCallStats, 'latestFailingTraceUrl'>;
 
 /**
  * A failed run, for links to its trace.
@@ -154,7 +147,10 @@ export interface ToolCallerStats {
  */
 export interface AgentRunStore {
   /** Stores runs and tool calls idempotently, in one transaction. */
-  insert(runs: AgentRun[], toolCalls: ToolCall[]): Promise<InsertAgentSpansResult>;
+  insert(
+    runs: AgentRun[],
+    toolCalls: ToolCall[],
+  ): Promise<InsertAgentSpansResult>;
   /** Runs and tools of an Agent entity (lower-case ref) over a window. */
   getAgentRunStats(
     options: { agentEntityRef: string } & TimeWindow,

@@ -43,3 +43,4 @@ export type {
   ScorecardCheckStatus,
   ScorecardHistoryEntry,
 } from './scorecards';
+export type { AgentRuns, ToolAgents, ToolCallStats } from './agents';
