@@ -10,7 +10,9 @@ import {
   getLastTelemetryByEntityRef,
   listEntityTelemetryLastSeen,
 } from './telemetry/entityTelemetryQueries';
+import { SubjectBatchQueries } from './telemetry/subjectBatchQueries';
 import { TelemetryQueries } from './telemetry/telemetryQueries';
+import { UnattributedQueries } from './telemetry/unattributedQueries';
 import { EVENTS_TABLE } from './telemetry/telemetryTables';
 import {
   AgentEndpointHour,
@@ -66,9 +68,13 @@ export class DatabaseTelemetryStore
   }
 
   private readonly queries: TelemetryQueries;
+  private readonly unattributed: UnattributedQueries;
+  private readonly batchQueries: SubjectBatchQueries;
 
   private constructor(private readonly db: Knex) {
     this.queries = new TelemetryQueries(db);
+    this.unattributed = new UnattributedQueries(db);
+    this.batchQueries = new SubjectBatchQueries(db);
   }
 
   async insertEvents(events: TelemetryEvent[]): Promise<InsertEventsResult> {
@@ -102,35 +108,35 @@ export class DatabaseTelemetryStore
   listUnattributed(
     options: UnattributedPageRequest,
   ): Promise<UnattributedUsage[]> {
-    return this.queries.listUnattributed(options);
+    return this.unattributed.listUnattributed(options);
   }
 
   countUnattributed(options: TimeWindow): Promise<number> {
-    return this.queries.countUnattributed(options);
+    return this.unattributed.countUnattributed(options);
   }
 
   getUsageTotalsBySubject(
     options: { subjects: string[] } & TimeWindow,
   ): Promise<Map<string, SubjectUsageTotals>> {
-    return this.queries.getUsageTotalsBySubject(options);
+    return this.batchQueries.getUsageTotalsBySubject(options);
   }
 
   getAgentEndpointHours(
     options: { agentEntityRefs: string[] } & TimeWindow,
   ): Promise<AgentEndpointHour[]> {
-    return this.queries.getAgentEndpointHours(options);
+    return this.batchQueries.getAgentEndpointHours(options);
   }
 
   getHourlyTokensBySubject(
     options: { subjects: string[] } & TimeWindow,
   ): Promise<Map<string, SubjectHourTokens[]>> {
-    return this.queries.getHourlyTokensBySubject(options);
+    return this.batchQueries.getHourlyTokensBySubject(options);
   }
 
   getFirstTelemetryBySubject(
     subjects: string[],
   ): Promise<Map<string, FirstTelemetry>> {
-    return this.queries.getFirstTelemetryBySubject(subjects);
+    return this.batchQueries.getFirstTelemetryBySubject(subjects);
   }
 
   listEntityTelemetryLastSeen(options: {
