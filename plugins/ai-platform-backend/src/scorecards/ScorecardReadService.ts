@@ -1,14 +1,5 @@
-import {
-  AGENT_KIND,
-  MODEL_ENDPOINT_KIND,
-} from '@ai-platform/plugin-ai-platform-common';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  RELATION_OWNED_BY,
-  RELATION_PARENT_OF,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
@@ -19,11 +10,10 @@ import {
   TimeseriesMetric,
   TimeseriesPoint,
 } from '../database/TelemetryStore';
-import {
-  entitySubject,
-  normalizeTelemetryEntityRef,
-} from '../database/telemetrySubject';
+import { entitySubject } from '../database/telemetrySubject';
 import { ScorecardEngine } from './ScorecardEngine';
+import { listScorecardsByOwner } from './scorecardsByOwner';
+import { readScorecardUsage } from './scorecardUsage';
 import {
   ExternalScorecardTelemetrySource,
   SCORECARD_CHECK_STATUSES,
@@ -35,27 +25,12 @@ import {
   ScorecardSourceUnavailableError,
 } from './types';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Days of daily usage the scorecard response carries. */
-const DAILY_USAGE_DAYS = 30;
-
 /**
  * Evaluations returned as history by `GET /scorecards/by-entity/...`.
  *
  * @internal
  */
 export const SCORECARD_HISTORY_LIMIT = 50;
-
-/** Levels of group nesting followed below the owner group. */
-const MAX_GROUP_DEPTH = 10;
-
-function serializeEvaluation(evaluation: ScorecardEvaluation) {
-  return {
-    evaluatedAt: evaluation.evaluatedAt.toISOString(),
-    level: evaluation.level,
-    checks: evaluation.checks,
-  };
-}
 
 function statusCounts(evaluation: ScorecardEvaluation) {
   const counts = Object.fromEntries(
@@ -153,85 +128,14 @@ export interface ScorecardReadServiceOptions {
  * @internal
  */
 export class ScorecardReadService {
-  private readonly access: TelemetryReadAccess;
   private readonly now: () => Date;
 
   constructor(private readonly options: ScorecardReadServiceOptions) {
-    this.access = options.access;
     this.now = options.now ?? (() => new Date());
   }
 
-  /**
-   * The numbers behind the checks, carried by the scorecard response so the
-   * scorecard tab needs no extra requests: month-to-date usage (the same
-   * shape as `GET /usage/by-entity`) and the last 30 UTC days' requests,
-   * errors and cost from the built-in store.
-   */
-  private async usageForScorecard(entityRef: string) {
-    const at = this.now();
-    const subject = entitySubject(entityRef);
-    const monthStart = new Date(
-      Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1),
-    );
-    const usage = await this.options.telemetryStore.getUsage({
-      subject,
-      from: monthStart,
-      to: at,
-    });
-    let ttftMsFromGatewayHistograms:
-      | { p95Estimate: number | null; count: number; estimated: true }
-      | undefined;
-    if (this.options.gatewayHistogramStore) {
-      const ttft = await this.options.gatewayHistogramStore.getQuantileEstimate(
-        {
-          subject,
-          metric: 'gen_ai.server.time_to_first_token',
-          q: 0.95,
-          window: {
-            from: new Date(usage.window.from),
-            to: new Date(usage.window.to),
-          },
-        },
-      );
-      ttftMsFromGatewayHistograms = {
-        // Seconds in the histograms; interpolated inside a bucket.
-        p95Estimate:
-          ttft.estimate === null ? null : Math.round(ttft.estimate * 1e4) / 10,
-        count: ttft.count,
-        estimated: true,
-      };
-    }
-    const today = Date.UTC(
-      at.getUTCFullYear(),
-      at.getUTCMonth(),
-      at.getUTCDate(),
-    );
-    const dailyFrom = new Date(today - (DAILY_USAGE_DAYS - 1) * DAY_MS);
-    const [requests, errors, cost] = await Promise.all(
-      (['requests', 'errors', 'cost_usd'] as const).map(metric =>
-        this.options.telemetryStore.getTimeseries({
-          subject,
-          metric,
-          from: dailyFrom,
-          stepMs: DAY_MS,
-          steps: DAILY_USAGE_DAYS,
-        }),
-      ),
-    );
-    const dailyUsage = requests.map((point, i) => ({
-      start: point.start,
-      requests: point.value ?? 0,
-      errors: errors[i]?.value ?? 0,
-      costUsd: cost[i]?.value ?? 0,
-    }));
-    return {
-      usageMonthToDate: {
-        entityRef,
-        ...usage,
-        ...(ttftMsFromGatewayHistograms ? { ttftMsFromGatewayHistograms } : {}),
-      },
-      dailyUsage,
-    };
+  private usageForScorecard(entityRef: string) {
+    return readScorecardUsage(this.options, entityRef, this.now());
   }
 
   /** The entity's cost now, or `undefined` without a cost service. */
@@ -324,90 +228,8 @@ export class ScorecardReadService {
    * `ownerRef` or its sub-groups (following `parentOf`) that the user may
    * read.
    */
-  async listByOwner(ownerRef: string, credentials: BackstageCredentials) {
-    const ownerEntity = await this.options.catalog.getEntityByRef(ownerRef, {
-      credentials,
-    });
-    if (!ownerEntity) {
-      throw new NotFoundError(`No entity ${ownerRef} in the catalog`);
-    }
-
-    // The owner and its sub-groups, following parentOf relations.
-    const groups = new Map<string, Entity>([[ownerRef, ownerEntity]]);
-    let frontier = [ownerEntity];
-    for (let depth = 0; depth < MAX_GROUP_DEPTH && frontier.length; depth++) {
-      const childRefs = frontier
-        .flatMap(group => group.relations ?? [])
-        .filter(relation => relation.type === RELATION_PARENT_OF)
-        .map(relation => relation.targetRef.toLocaleLowerCase('en-US'))
-        .filter(ref => !groups.has(ref));
-      if (childRefs.length === 0) {
-        break;
-      }
-      const { items } = await this.options.catalog.getEntitiesByRefs(
-        { entityRefs: [...new Set(childRefs)] },
-        { credentials },
-      );
-      frontier = items.filter((item): item is Entity => Boolean(item));
-      for (const child of frontier) {
-        groups.set(stringifyEntityRef(child).toLocaleLowerCase('en-US'), child);
-      }
-    }
-
-    const { items: matching } = await this.options.catalog.getEntities(
-      {
-        filter: {
-          kind: [MODEL_ENDPOINT_KIND, AGENT_KIND],
-          [`relations.${RELATION_OWNED_BY}`]: [...groups.keys()],
-        },
-        fields: ['kind', 'metadata', 'spec.owner', 'relations'],
-      },
-      { credentials },
-    );
-    // Checked here too: some catalog implementations (the in-memory test
-    // catalog) stop at the first array-valued key of a filter.
-    const owned = matching.filter(
-      entity =>
-        [MODEL_ENDPOINT_KIND, AGENT_KIND].includes(entity.kind) &&
-        (entity.relations ?? []).some(
-          relation =>
-            relation.type === RELATION_OWNED_BY &&
-            groups.has(relation.targetRef.toLocaleLowerCase('en-US')),
-        ),
-    );
-    const ownedRefs = owned.map(entity =>
-      normalizeTelemetryEntityRef(stringifyEntityRef(entity)),
-    );
-    const readable = await this.access.filterReadable(
-      owned.map((entity, index) => ({ entity, entityRef: ownedRefs[index] })),
-      item => item.entityRef,
-      credentials,
-    );
-    const latest = await this.options.resultStore.getLatestEvaluations(
-      readable.map(item => item.entityRef),
-    );
-
-    return {
-      owner: ownerRef,
-      groups: [...groups.keys()],
-      items: readable
-        .map(({ entity, entityRef }) => {
-          const evaluation = latest.get(entityRef);
-          return {
-            entityRef,
-            kind: entity.kind,
-            title: entity.metadata.title ?? entity.metadata.name,
-            owner:
-              entity.relations
-                ?.find(relation => relation.type === RELATION_OWNED_BY)
-                ?.targetRef.toLocaleLowerCase('en-US') ?? null,
-            ...(evaluation
-              ? serializeEvaluation(evaluation)
-              : { evaluatedAt: null, level: null, checks: [] }),
-          };
-        })
-        .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
-    };
+  listByOwner(ownerRef: string, credentials: BackstageCredentials) {
+    return listScorecardsByOwner(this.options, ownerRef, credentials);
   }
 
   /**

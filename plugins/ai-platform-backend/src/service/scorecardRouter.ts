@@ -6,10 +6,8 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
-import {
-  EVAL_RUN_JSONL_CONTENT_TYPES,
-  parseEvalRunUpload,
-} from '../evals/parseEvalRunUpload';
+import { EVAL_RUN_JSONL_CONTENT_TYPES } from '../evals/parseEvalRunUpload';
+import { EvalRunUploadService } from '../scorecards/EvalRunUploadService';
 import {
   ScorecardReadService,
   ScorecardReadServiceOptions,
@@ -54,6 +52,7 @@ export function createScorecardRouter(
   const now = options.now ?? (() => new Date());
   const access = new TelemetryReadAccess(permissions);
   const scorecards = new ScorecardReadService({ ...options, access, now });
+  const evalRuns = new EvalRunUploadService({ evalRunStore, logger });
   const router = Router();
 
   router.post(
@@ -79,26 +78,12 @@ export function createScorecardRouter(
           }': expected application/json, or application/jsonl for promptfoo JSONL output`,
         );
       }
-      const run = parseEvalRunUpload(
+      const uploaded = await evalRuns.upload(
         req.body,
         req.query as Record<string, unknown>,
         now(),
       );
-      const { run: stored, duplicate } = await evalRunStore.insertEvalRun(run);
-      if (!duplicate) {
-        logger.info(
-          `Stored ${run.source} eval run ${run.runId} of '${run.suite}' ${run.suiteVersion} for ${run.entityRef}: score ${run.score}`,
-        );
-      }
-      res.status(duplicate ? 200 : 201).json({
-        duplicate,
-        run: {
-          ...stored,
-          startedAt: stored.startedAt.toISOString(),
-          finishedAt: stored.finishedAt?.toISOString() ?? null,
-          createdAt: stored.createdAt.toISOString(),
-        },
-      });
+      res.status(uploaded.duplicate ? 200 : 201).json(uploaded);
     },
   );
 
