@@ -4,10 +4,7 @@ import type { z as zodV3 } from 'zod/v3';
 import { TelemetryReadAccess } from '../access/TelemetryReadAccess';
 import { TelemetryStore } from '../database/TelemetryStore';
 import { entitySubject } from '../database/telemetrySubject';
-import {
-  MAX_USAGE_WINDOW_DAYS,
-  parseUsageWindow,
-} from '../service/queryParams';
+import { MAX_USAGE_WINDOW_DAYS, parseUsageWindow } from '../domain/usageWindow';
 import {
   ENTITY_REF_INPUT_DESCRIPTION,
   parseActionEntityRef,

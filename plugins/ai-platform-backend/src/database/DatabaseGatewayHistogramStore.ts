@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { createHash } from 'node:crypto';
-import { GatewayHistogramPoint } from '../ingest/otlpMetricsRequest';
+import { GatewayHistogramPoint } from '../domain/gatewayHistogramPoint';
 import { TimeWindow } from './TelemetryStore';
 
 const BUCKETS_TABLE = 'ai_platform_histogram_buckets';

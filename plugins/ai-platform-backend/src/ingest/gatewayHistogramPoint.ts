@@ -12,27 +12,9 @@ import {
 } from '../otlp/otlpValues';
 import { checkIdentityText, describeValue } from './ingestLimits';
 import { METRICS_LIMITS_KEY, OtlpMetricsLimits } from './otlpMetricsLimits';
+import { GatewayHistogramPoint } from '../domain/gatewayHistogramPoint';
 
-/**
- * One histogram data point of a GenAI metric, validated.
- *
- * @internal
- */
-export interface GatewayHistogramPoint {
-  /** The metric name, token usage suffixed with `.input` / `.output`. */
-  metric: string;
-  temporality: 'delta' | 'cumulative';
-  /** sha256 of metric, resource and point attributes: one series. */
-  seriesKey: string;
-  /** The gateway model alias (`gen_ai.request.model`, else response model). */
-  joinKey: string;
-  startTimeUnixNano: string;
-  timeUnixNano: string;
-  /** Explicit bounds, increasing, in the metric's unit (s or tokens). */
-  bounds: number[];
-  /** `bounds.length + 1` counts. */
-  bucketCounts: number[];
-}
+export type { GatewayHistogramPoint } from '../domain/gatewayHistogramPoint';
 
 /**
  * Characters of a model alias: the subject column holds

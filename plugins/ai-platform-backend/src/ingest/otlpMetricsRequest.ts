@@ -29,9 +29,6 @@ import {
 } from './otlpMetricsLimits';
 import { RejectedTelemetryItem } from './UnresolvedTelemetryEvent';
 
-// The histogram store reads the point type from here.
-export type { GatewayHistogramPoint } from './gatewayHistogramPoint';
-
 /**
  * The GenAI histograms `POST /v1/metrics` stores. Token usage is split by
  * `gen_ai.token.type` into `gen_ai.client.token.usage.input` / `.output`.
