@@ -103,6 +103,8 @@ export type {
   AuditTrailResponse,
   FleetRetiredEntities,
   RetiredFleetEntity,
+  PlanningOptions,
+  PlanningPreview,
   AgentRuns,
   ToolAgents,
   ToolCallStats,

@@ -2,49 +2,17 @@ import {
   DATA_CLASSIFICATIONS,
   ENDPOINT_PLAN_RUNTIMES,
   type AiPlatformConfig,
-  type ApprovedModel,
-  type DataClassification,
-  type EndpointPlanRuntime,
+  type PlanningOptions as WirePlanningOptions,
 } from '@ai-platform/plugin-ai-platform-common';
 
 /**
  * The platform choices a self-hosted endpoint form offers (`GET /planning/options`): no
- * credentials, no node selectors, no team budgets.
+ * credentials, no node selectors, no team budgets. The wire type, defined in the common
+ * package.
  *
  * @internal
  */
-export type PlanningOptions = {
-  gpuMemoryUtilization: number;
-  hoursPerMonth: number;
-  models: Array<
-    Pick<
-      ApprovedModel,
-      | 'name'
-      | 'type'
-      | 'parametersBillions'
-      | 'license'
-      | 'defaultContextTokens'
-      | 'maxContextTokens'
-      | 'maxDataClassification'
-    >
-  >;
-  gpuProfiles: Array<{
-    id: string;
-    title?: string;
-    resourceName: string;
-    usableMemoryGiB: number;
-    gpusPerReplica: number;
-    hourlyCostUsd: number;
-  }>;
-  clusters: Array<{
-    name: string;
-    region: string;
-    gpuProfiles: string[];
-    allowedDataClassifications: DataClassification[];
-  }>;
-  runtimes: EndpointPlanRuntime[];
-  dataClassifications: DataClassification[];
-};
+export type PlanningOptions = WirePlanningOptions;
 
 /**
  * The options the form offers, from the platform config.

@@ -2,43 +2,19 @@ import {
   normalizeGroupRef,
   planEndpoint,
   type AiPlatformConfig,
-  type EndpointCostEstimate,
-  type EndpointPlan,
   type EndpointRequest,
   type ExistingEndpointAllocation,
-  type MemoryFit,
-  type PlanDecision,
+  type PlanningPreview as WirePlanningPreview,
 } from '@ai-platform/plugin-ai-platform-common';
 import type { PlanningPreviewRequest } from './planningPreviewRequest';
 
 /**
  * The answer of `POST /planning/preview`: the plan numbers and every decision that can be
- * made before the template runs.
+ * made before the template runs. The wire type, defined in the common package.
  *
  * @internal
  */
-export type PlanningPreview = {
-  /** True when every evaluated decision passed. */
-  approved: boolean;
-  /** The memory fit's verdict; null when it could not be evaluated (see decisions). */
-  fits: boolean | null;
-  contextTokens: number;
-  maxConcurrentSequences: number;
-  tensorParallelSize: number;
-  replicas: { min: number; max: number };
-  memoryFit?: MemoryFit;
-  cost?: EndpointCostEstimate;
-  quota?: EndpointPlan['quota'];
-  budget?: EndpointPlan['budget'];
-  /**
-   * Set when an owner was given but the user is neither a member of it nor of a platform
-   * group: why the team's quota, budget and committed spend are left out.
-   */
-  teamFiguresWithheld?: string;
-  decisions: PlanDecision[];
-  /** Checks the preview does not make; `ai-platform:endpoint:plan` makes them when the template runs. */
-  deferredChecks: Array<{ rule: string; message: string }>;
-};
+export type PlanningPreview = WirePlanningPreview;
 
 /**
  * Previews the plan of a self-hosted endpoint with the same logic as the

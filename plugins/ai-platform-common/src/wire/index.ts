@@ -44,3 +44,4 @@ export type {
   ScorecardHistoryEntry,
 } from './scorecards';
 export type { AgentRuns, ToolAgents, ToolCallStats } from './agents';
+export type { PlanningOptions, PlanningPreview } from './planning';

@@ -1,10 +1,8 @@
 import type {
-  DataClassification,
-  EndpointCostEstimate,
   EntityCost,
   LatencyPercentilesMs,
-  MemoryFit,
-  PlanDecision,
+  PlanningOptions,
+  PlanningPreview,
   ScorecardCheck,
   ScorecardCheckCategory,
   ScorecardCheckSource,
@@ -14,6 +12,8 @@ import type {
 
 export type {
   LatencyPercentilesMs,
+  PlanningOptions,
+  PlanningPreview,
   ScorecardCheck,
   ScorecardCheckCategory,
   ScorecardCheckSource,
@@ -168,44 +168,6 @@ export interface TelemetryTimeseriesQuery {
 }
 
 /**
- * The choices of the self-hosted endpoint form, from the platform config
- * (`GET /planning/options` of the `ai-platform` backend).
- *
- * @public
- */
-export interface PlanningOptions {
-  /** Share of a GPU's usable memory vLLM may take, e.g. 0.92. */
-  gpuMemoryUtilization: number;
-  hoursPerMonth: number;
-  models: Array<{
-    name: string;
-    type: string;
-    parametersBillions: number;
-    license: string;
-    defaultContextTokens: number;
-    maxContextTokens: number;
-    /** The most sensitive data classification the model is approved for. */
-    maxDataClassification: DataClassification;
-  }>;
-  gpuProfiles: Array<{
-    id: string;
-    title?: string;
-    resourceName: string;
-    usableMemoryGiB: number;
-    gpusPerReplica: number;
-    hourlyCostUsd: number;
-  }>;
-  clusters: Array<{
-    name: string;
-    region: string;
-    gpuProfiles: string[];
-    allowedDataClassifications: DataClassification[];
-  }>;
-  runtimes: string[];
-  dataClassifications: DataClassification[];
-}
-
-/**
  * A request for a plan preview (`POST /planning/preview`).
  *
  * @public
@@ -226,38 +188,4 @@ export interface PlanningPreviewRequest {
   owner?: string;
   /** Endpoint name; with it the preview checks the name. */
   name?: string;
-}
-
-/**
- * A plan preview: the memory fit, the monthly cost and every decision the
- * backend could make before the template runs.
- *
- * @public
- */
-export interface PlanningPreview {
-  /** True when every evaluated decision passed. */
-  approved: boolean;
-  /** The memory fit; `null` when it could not be evaluated (see `decisions`). */
-  fits: boolean | null;
-  contextTokens: number;
-  maxConcurrentSequences: number;
-  tensorParallelSize: number;
-  replicas: { min: number; max: number };
-  memoryFit?: MemoryFit;
-  cost?: EndpointCostEstimate;
-  quota?: {
-    gpuProfile: string;
-    quotaGpus: number;
-    existingGpus: number;
-    requestedGpus: number;
-  };
-  budget?: {
-    monthlyBudgetUsd: number;
-    existingMonthlyUsd: number;
-    remainingMonthlyUsd: number;
-    requestedMonthlyUsd: number;
-  };
-  decisions: PlanDecision[];
-  /** Checks made only when the template runs (e.g. custom CEL policies). */
-  deferredChecks: Array<{ rule: string; message: string }>;
 }
