@@ -116,6 +116,7 @@ export type {
   GpuTeamProfileAllocation,
   TeamSpend,
   UnattributedTelemetry,
+  EntityUsage,
   LatencyPercentilesMs,
   TimeseriesPoint,
   UnattributedUsage,

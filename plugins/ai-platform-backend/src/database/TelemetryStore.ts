@@ -1,4 +1,5 @@
 import type {
+  EntityUsage,
   LatencyPercentilesMs,
   TimeseriesPoint,
   UnattributedUsage,
@@ -147,22 +148,12 @@ export interface TimeWindow {
  *
  * @internal
  */
-export interface SubjectUsage {
+export interface SubjectUsage
+  extends Omit<
+    EntityUsage,
+    'entityRef' | 'latencyMs' | 'ttftMsFromGatewayHistograms'
+  > {
   subject: string;
-  /**
-   * The window actually covered: rollups are hourly, so `from` is rounded
-   * down and `to` rounded up to whole hours.
-   */
-  window: { from: string; to: string };
-  requests: number;
-  errors: number;
-  /** `null` when there were no requests. */
-  errorRatePercent: number | null;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  /** TTFT of successful streamed calls. */
-  ttftMs: LatencyPercentilesMs;
   /** End-to-end latency of successful calls. */
   latencyMs: LatencyPercentilesMs;
 }

@@ -1,3 +1,4 @@
+import type { EntityUsage } from '@ai-platform/plugin-ai-platform-common';
 import {
   HttpAuthService,
   LoggerService,
@@ -64,7 +65,7 @@ export async function createRouter(
       ...window,
     });
     if (!gatewayHistogramStore) {
-      res.json({ entityRef, ...usage });
+      res.json({ entityRef, ...usage } satisfies EntityUsage);
       return;
     }
     const ttft = await gatewayHistogramStore.getQuantileEstimate({
@@ -86,7 +87,7 @@ export async function createRouter(
         count: ttft.count,
         estimated: true,
       },
-    });
+    } satisfies EntityUsage);
   });
 
   router.get('/usage/unattributed', async (req, res) => {

@@ -32,6 +32,7 @@ export type {
   UnattributedTelemetry,
 } from './fleet';
 export type {
+  EntityUsage,
   LatencyPercentilesMs,
   TimeseriesPoint,
   UnattributedUsage,

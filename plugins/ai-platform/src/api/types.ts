@@ -1,5 +1,6 @@
 import type {
   EntityCost,
+  EntityUsage,
   LatencyPercentilesMs,
   PlanningOptions,
   PlanningPreview,
@@ -11,6 +12,7 @@ import type {
 } from '@ai-platform/plugin-ai-platform-common';
 
 export type {
+  EntityUsage,
   LatencyPercentilesMs,
   PlanningOptions,
   PlanningPreview,
@@ -53,39 +55,6 @@ export interface EntityScorecard {
    * predate it.
    */
   cost?: EntityCost;
-}
-
-/**
- * `GET /usage/by-entity/:kind/:namespace/:name`: usage of an entity over a
- * window, from the hourly rollups.
- *
- * @public
- */
-export interface EntityUsage {
-  entityRef: string;
-  /** The window covered (whole hours), ISO 8601. */
-  window: { from: string; to: string };
-  requests: number;
-  errors: number;
-  /** `null` without requests. */
-  errorRatePercent: number | null;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  /** TTFT of successful streamed calls. */
-  ttftMs: LatencyPercentilesMs;
-  /** End-to-end latency of successful calls. */
-  latencyMs?: LatencyPercentilesMs;
-  /**
-   * TTFT p95 estimated from the gateway's OTLP
-   * `gen_ai.server.time_to_first_token` histograms (interpolated inside a
-   * bucket), where the backend receives them.
-   */
-  ttftMsFromGatewayHistograms?: {
-    p95Estimate: number | null;
-    count: number;
-    estimated: true;
-  };
 }
 
 /**
