@@ -1,4 +1,7 @@
-import type { ToolCallStats as WireToolCallStats } from '@ai-platform/plugin-ai-platform-common';
+import type {
+  AgentRuns,
+  ToolCallStats as WireToolCallStats,
+} from '@ai-platform/plugin-ai-platform-common';
 import { TimeWindow } from '../database/TelemetryStore';
 
 /**
@@ -111,18 +114,11 @@ export interface FailingRun {
  *
  * @internal
  */
-export interface AgentRunStats {
-  runs: number;
-  failedRuns: number;
-  /** `null` without runs. */
-  successRatePercent: number | null;
-  p95DurationMs: number | null;
-  costUsd: number;
-  /** `null` without runs. */
-  costPerRunUsd: number | null;
-  modelCalls: number;
-  inputTokens: number;
-  outputTokens: number;
+export interface AgentRunStats
+  extends Omit<
+    AgentRuns,
+    'entityRef' | 'window' | 'days' | 'tools' | 'latestFailingRuns'
+  > {
   days: AgentRunDay[];
   tools: Array<{ toolName: string } & ToolCallStats>;
   latestFailingRuns: FailingRun[];
