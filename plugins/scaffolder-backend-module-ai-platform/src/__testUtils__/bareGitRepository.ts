@@ -1,5 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -101,6 +107,34 @@ export class BareGitRepository {
     } finally {
       rmSync(cloneDir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Makes the next push to the repository first commit `filePath` to `branch` from another
+   * clone, inside the pre-receive hook, so that push is rejected because the branch moved
+   * between the pusher's clone and its push (once; later pushes pass).
+   */
+  installConcurrentCommitHook(filePath: string, branch = 'main') {
+    const hookPath = path.join(this.path, 'hooks', 'pre-receive');
+    writeFileSync(
+      hookPath,
+      [
+        '#!/bin/sh',
+        'MARK="$(pwd)/race-marker"',
+        '[ -e "$MARK" ] && exit 0',
+        'touch "$MARK"',
+        'REPO="$(pwd)"',
+        'unset GIT_DIR GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES',
+        'TMP=$(mktemp -d)',
+        `git clone -q -b '${branch}' "$REPO" "$TMP/c" && cd "$TMP/c" && mkdir -p "$(dirname '${filePath}')" && echo concurrent > '${filePath}' && git add --all &&`,
+        `  git -c user.name=other -c user.email=other@example.com -c commit.gpgsign=false commit -qm concurrent && git push -q origin 'HEAD:${branch}'`,
+        'rc=$?',
+        'rm -rf "$TMP"',
+        'exit $rc',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(hookPath, 0o755);
   }
 
   remove() {

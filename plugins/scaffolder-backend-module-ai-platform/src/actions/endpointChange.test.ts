@@ -3,7 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import yaml from 'yaml';
-import { BareGitRepository } from '../__testUtils__/bareGitRepository';
+import { BareGitRepository, git } from '../__testUtils__/bareGitRepository';
 import { testAiPlatformConfig } from '../__testUtils__/platformConfig';
 import { createAiPlatformEndpointChangeAction } from './endpointChange';
 
@@ -104,6 +104,9 @@ describe('ai-platform:endpoint:change', () => {
 
     const out = outputs(ctx);
     expect(out.gitopsPath).toBe(FOLDER);
+    expect(out.readFolderTreeId).toBe(
+      git(['rev-parse', `refs/heads/main:${FOLDER}`], gitops.path),
+    );
     expect(out.plan.request).toMatchObject({
       name: 'llama-chat',
       contextTokens: 16384,

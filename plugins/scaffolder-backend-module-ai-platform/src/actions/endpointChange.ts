@@ -197,6 +197,12 @@ export function createAiPlatformEndpointChangeAction(
           z
             .string()
             .describe('The GitOps branch head the endpoint was read at'),
+        readFolderTreeId: z =>
+          z
+            .string()
+            .describe(
+              "The git tree id of the endpoint's folder when it was read: ai-platform:gitops:commit's expectedFolderTreeId, which refuses the commit if the folder changed since",
+            ),
         plan: z =>
           z
             .record(z.any())
@@ -475,6 +481,7 @@ export function createAiPlatformEndpointChangeAction(
       ctx.output('operation', operation);
       ctx.output('gitopsPath', committed.folder);
       ctx.output('readCommitId', committed.commitId);
+      ctx.output('readFolderTreeId', committed.folderTreeId);
       if (sourceTemplate) {
         ctx.output('sourceTemplate', sourceTemplate);
       }

@@ -162,6 +162,13 @@ export function createAiPlatformGitopsCommitAction(
                 'When true, targetPath is deleted from the repository instead of replaced (sourcePath is not read): how a decommission removes an endpoint. A folder already gone makes no commit.',
             })
             .optional(),
+        expectedFolderTreeId: z =>
+          z
+            .string({
+              description:
+                'The tree id of targetPath when the change was planned (readFolderTreeId of ai-platform:endpoint:change); the commit is refused if the folder changed since',
+            })
+            .optional(),
         approval: z =>
           z
             .any()
@@ -266,6 +273,7 @@ export function createAiPlatformGitopsCommitAction(
         authorEmail: gitopsConfig.authorEmail,
         token: gitopsConfig.token,
         logger: ctx.logger,
+        expectedFolderTreeId: ctx.input.expectedFolderTreeId || undefined,
       };
 
       const approval = parseApprovalInput(ctx.input.approval);

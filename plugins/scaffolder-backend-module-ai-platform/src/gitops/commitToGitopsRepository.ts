@@ -9,6 +9,7 @@ import {
   createScratchDir,
 } from '@ai-platform/plugin-ai-platform-node';
 import type { RenderedFile } from './readRenderedFiles';
+import { assertFolderUnchanged, staleFolderError } from './folderTreeCheck';
 
 /**
  * How many times a push rejected because the branch moved is rebased and retried.
@@ -44,6 +45,12 @@ export type GitopsCommitRequest = {
   baseBranch?: string;
   /** When true, the result carries the unified diff of the change (truncated at {@link MAX_DIFF_CHARS}). */
   includeDiff?: boolean;
+  /**
+   * The tree id of `targetPath` when the change was planned: the commit is refused with a
+   * ConflictError when the folder on the branch (a new branch: on its base) differs, also
+   * after a rejected push, so a concurrent change is never overwritten or rebased over.
+   */
+  expectedFolderTreeId?: string;
 };
 
 /**
@@ -126,6 +133,14 @@ export async function commitToGitopsRepository(
     );
 
     if (!isRemoteRepository(repository) && !(await pathExists(repository))) {
+      if (request.expectedFolderTreeId) {
+        throw staleFolderError({
+          targetPath,
+          branch,
+          loggableRepository,
+          folderExists: false,
+        });
+      }
       if (dryRun) {
         return { commitId: '', created: false, changedFiles: newFilePaths };
       }
@@ -207,6 +222,19 @@ export async function commitToGitopsRepository(
         );
       }
     }
+
+    const folderCheck = {
+      git,
+      targetPath,
+      expectedFolderTreeId: request.expectedFolderTreeId,
+      branch,
+      loggableRepository,
+    };
+    await assertFolderUnchanged({
+      ...folderCheck,
+      cwd: checkoutDir,
+      revision: 'HEAD',
+    });
 
     const targetDir = resolveSafeChildPath(checkoutDir, targetPath);
     // No files removes the folder (a decommission); a folder already gone is no change.
@@ -292,6 +320,12 @@ export async function commitToGitopsRepository(
           ['fetch', '--quiet', 'origin', `refs/heads/${branch}`],
           checkoutDir,
         );
+        // A rebase of edits that do not conflict would merge over a concurrent change.
+        await assertFolderUnchanged({
+          ...folderCheck,
+          cwd: checkoutDir,
+          revision: 'FETCH_HEAD',
+        });
         try {
           await git.run(['rebase', '--quiet', 'FETCH_HEAD'], checkoutDir);
         } catch (rebaseError) {

@@ -19,6 +19,8 @@ export type CommittedEndpoint = {
   folder: string;
   /** The branch head the files were read at. */
   commitId: string;
+  /** The git tree id of `folder` at `commitId`, for the optimistic check of the commit. */
+  folderTreeId: string;
   /** The parsed ModelEndpoint document of the folder's catalog-info.yaml. */
   entity: {
     apiVersion: string;
@@ -140,7 +142,10 @@ export async function readCommittedEndpoint(options: {
           'utf8',
         );
       }
-      return { folder, commitId, entity, files };
+      const folderTreeId = (
+        await git.run(['rev-parse', `HEAD:${folder}`], checkoutDir)
+      ).trim();
+      return { folder, commitId, folderTreeId, entity, files };
     }
     throw new NotFoundError(
       `ModelEndpoint '${name}' is not in the GitOps repository: no catalog-info.yaml on ${where} holds it (was it created outside the golden path, or already decommissioned?)`,
