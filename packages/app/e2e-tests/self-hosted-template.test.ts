@@ -162,13 +162,8 @@ async function chooseTemplate(page: Page, templateTitle: string) {
   await card.getByRole('button', { name: 'Choose' }).click();
 }
 
-test('the change template scales the endpoint the golden path created: the review shows the monthly cost delta, a scale beyond the quota is refused, the task commits', async ({
-  page,
-}) => {
-  test.setTimeout(150_000);
-  await signInAsGuest(page);
-  await chooseTemplate(page, 'Change an AI endpoint');
-
+/** Picks the endpoint on the change template's first step. */
+async function pickEndpoint(page: Page) {
   // Step 1: the endpoint (only those created from our golden paths are offered; with one
   // such endpoint the picker selects it and is disabled) and the operation (scale by default).
   // The form mounts again once the picker has loaded, which can empty it: pick until it holds.
@@ -185,6 +180,16 @@ test('the change template scales the endpoint the golden path created: the revie
       timeout: 2_000,
     });
   }).toPass({ timeout: 45_000 });
+}
+
+test('the change template scales the endpoint the golden path created: the review shows the monthly cost delta, a scale beyond the quota is refused, the task commits', async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
+  await signInAsGuest(page);
+  await chooseTemplate(page, 'Change an AI endpoint');
+
+  await pickEndpoint(page);
   const maxReplicas = page.getByRole('spinbutton', {
     name: 'Maximum replicas',
   });
@@ -287,8 +292,7 @@ test('decommissioning the endpoint removes it from GitOps and the catalog, and t
 
   await signInAsGuest(page);
   await chooseTemplate(page, 'Change an AI endpoint');
-  const endpoint = page.getByRole('textbox', { name: 'Endpoint' });
-  await expect(endpoint).toHaveValue(new RegExp(ENDPOINT_NAME));
+  await pickEndpoint(page);
   await page.getByRole('button', { name: /^Operation/ }).click();
   await page.getByRole('option', { name: /^Decommission/ }).click();
   await page.getByRole('checkbox', { name: /I understand/ }).check();
