@@ -61,7 +61,15 @@ test('the self-hosted endpoint template previews the fit and cost, then register
     .getByRole('option', { name: /ml.platform/i })
     .first()
     .click();
-  await page.getByRole('button', { name: 'Next' }).click();
+  // Next, until step 2 shows (a click can be lost while the form re-renders or a toast is
+  // being hidden on a loaded machine; seen once).
+  const modelField = page.getByRole('combobox', { name: 'Model' });
+  await expect(async () => {
+    if (!(await modelField.isVisible())) {
+      await page.getByRole('button', { name: 'Next' }).click();
+    }
+    await expect(modelField).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 45_000 });
 
   // Step 2: Model and GPU. The model picker offers the models approved for internal data.
   await choose(page, 'Model', 'meta-llama/Llama-3.1-8B-Instruct');
