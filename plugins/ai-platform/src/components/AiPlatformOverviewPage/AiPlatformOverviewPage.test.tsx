@@ -99,6 +99,9 @@ function tile(label: string) {
   return screen.getByRole('region', { name: label });
 }
 
+// The page renders every fleet panel; on a loaded CI machine a render took over Jest's 5 s.
+jest.setTimeout(30_000);
+
 describe('AiPlatformOverviewPage', () => {
   it('shows counts, endpoints and agents from the catalog', async () => {
     renderInTestApp(<AiPlatformOverviewPage />, {
